@@ -1,0 +1,40 @@
+# datamesh: PGXS build.  The version lives only in datamesh.control.
+EXTENSION    = datamesh
+EXTVERSION   = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).control)
+
+MODULE_big   = datamesh
+OBJS         = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+
+# The install script is generated from src/sql/*.sql (one file per concern,
+# concatenated in name order); that directory is its single source of truth.
+SQL_SOURCES  = $(sort $(wildcard src/sql/*.sql))
+DATA_built   = $(EXTENSION)--$(EXTVERSION).sql
+
+SHLIB_LINK   = -lyaml
+
+WERROR      ?= -Werror
+PG_CPPFLAGS  = -I$(srcdir)/src -DDATAMESH_VERSION=\"$(EXTVERSION)\"
+PG_CFLAGS    = -Wall -Wextra $(WERROR) -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare
+
+# pg_regress: one file per feature, run in this order.
+REGRESS      = $(shell cat test/regress_schedule)
+REGRESS_OPTS = --inputdir=. --outputdir=results --dbname=datamesh_regress
+ISOLATION    = $(notdir $(basename $(sort $(wildcard test/isolation/specs/*.spec))))
+ISOLATION_OPTS = --inputdir=test/isolation --outputdir=results/isolation --dbname=datamesh_isolation
+
+EXTRA_CLEAN  = results $(EXTENSION)--$(EXTVERSION).sql
+
+PG_CONFIG   ?= pg_config
+PGXS        := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+$(EXTENSION)--$(EXTVERSION).sql: $(SQL_SOURCES) $(EXTENSION).control
+	cat $(SQL_SOURCES) | sed 's/@DATAMESH_VERSION@/$(EXTVERSION)/g' > $@
+
+.PHONY: test demo bench
+test:
+	bash test/check.sh
+demo:
+	bash test/demo.sh
+bench:
+	bash test/bench/register_bench.sh
