@@ -18,9 +18,9 @@ PG_CFLAGS    = -Wall -Wextra $(WERROR) -Wno-unused-parameter -Wno-missing-field-
 
 # pg_regress: one file per feature, run in this order.
 REGRESS      = $(shell cat test/regress_schedule)
-REGRESS_OPTS = --inputdir=. --outputdir=results --dbname=datamesh_regress
+REGRESS_OPTS = --inputdir=. --outputdir=results --dbname=datamesh_regress --load-extension=datamesh
 ISOLATION    = $(notdir $(basename $(sort $(wildcard test/isolation/specs/*.spec))))
-ISOLATION_OPTS = --inputdir=test/isolation --outputdir=results/isolation --dbname=datamesh_isolation
+ISOLATION_OPTS = --inputdir=test/isolation --outputdir=results/isolation --dbname=datamesh_isolation --load-extension=datamesh
 
 EXTRA_CLEAN  = results $(EXTENSION)--$(EXTVERSION).sql
 
