@@ -25,10 +25,12 @@ psql -X -q -f test/demo/setup.sql
 for f in test/demo/manifests/*.yaml; do
     domain=$(sed -n 's/^  domain: *//p' "$f" | head -1)
     owner=$(psql -X -At -c "SELECT owner FROM datamesh.domains WHERE name = '$domain'")
-    result=$(psql -X -At -v ON_ERROR_STOP=1 -v manifest="$(cat "$f")" \
-        -c "SET ROLE \"$owner\"" \
-        -c "SELECT format('%s %s: %s', r->>'product_id', r->>'version', r->>'result') FROM datamesh.register_product(:'manifest') r")
-    echo "   $owner registered ${result#SET$'\n'}"
+    result=$(psql -X -At -q -v ON_ERROR_STOP=1 -v manifest="$(cat "$f")" <<SQL
+SET ROLE "$owner";
+SELECT format('%s %s: %s', r->>'product_id', r->>'version', r->>'result') FROM datamesh.register_product(:'manifest') r;
+SQL
+)
+    echo "   $owner: $result"
 done
 
 echo "== the tour"

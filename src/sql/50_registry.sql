@@ -10,6 +10,21 @@
 
 ------------------------------------------------------------------- domains
 
+-- Make a role a catalog reader unless it already is a direct member
+CREATE FUNCTION datamesh._grant_reader(member pg_catalog.regrole) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_auth_members m
+                    WHERE m.roleid = 'datamesh_reader'::regrole AND m.member = _grant_reader.member) THEN
+        EXECUTE format('GRANT datamesh_reader TO %s', member);  -- regrole text is quoted
+    END IF;
+END
+$fn$;
+COMMENT ON FUNCTION datamesh._grant_reader(pg_catalog.regrole) IS
+    'internal: grant datamesh_reader to a domain owner role';
+
 CREATE FUNCTION datamesh._create_domain(name pg_catalog.text, owner pg_catalog.regrole,
                                         description pg_catalog.text, caller pg_catalog.regrole)
     RETURNS void
@@ -38,7 +53,7 @@ BEGIN
     INSERT INTO datamesh.domains (name, description, owner)
     VALUES (_create_domain.name, _create_domain.description, _create_domain.owner);
     -- owners of a domain can discover the catalog they publish into
-    EXECUTE format('GRANT datamesh_reader TO %I', owner);
+    PERFORM datamesh._grant_reader(owner);
 END
 $fn$;
 COMMENT ON FUNCTION datamesh._create_domain(pg_catalog.text, pg_catalog.regrole, pg_catalog.text, pg_catalog.regrole) IS
@@ -79,7 +94,7 @@ BEGIN
            updated_at = now()
      WHERE d.name = _alter_domain.name;
     IF owner IS NOT NULL THEN
-        EXECUTE format('GRANT datamesh_reader TO %I', owner);
+        PERFORM datamesh._grant_reader(owner);
     END IF;
 END
 $fn$;
@@ -239,12 +254,11 @@ BEGIN
     END IF;
 
     IF cardinality(problems) > 0 THEN
-        RAISE EXCEPTION '%', CASE WHEN pid IS NULL THEN 'invalid data product manifest'
-                                  ELSE format('invalid manifest for data product "%s"', pid) END
+        RAISE EXCEPTION '%: % problem%', CASE WHEN pid IS NULL THEN 'invalid data product manifest'
+                                  ELSE format('invalid manifest for data product "%s"', pid) END,
+                        cardinality(problems), CASE WHEN cardinality(problems) > 1 THEN 's' ELSE '' END
             USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = format('%s problem%s: %s', cardinality(problems),
-                                  CASE WHEN cardinality(problems) > 1 THEN 's' ELSE '' END,
-                                  array_to_string(problems, E'\n')),
+                  DETAIL = array_to_string(problems, E'\n'),
                   HINT = 'Fix every listed problem; datamesh.validate_product() checks a manifest without registering it.';
     END IF;
 

@@ -72,7 +72,7 @@ SELECT throws_ok($$SELECT datamesh.register_product(pg_temp.manifest('evil', 'al
 RESET ROLE;
 SET ROLE dm_alice;
 SELECT throws_ok($$SELECT datamesh.register_product(pg_temp.manifest('alice-steals', 'alice-domain', '1.0.0', 'dm_bob_s.secrets'))$$,
-                 '22023', 'invalid manifest for data product "alice-steals"',
+                 '22023', 'invalid manifest for data product "alice-steals": 1 problem',
                  'a domain owner cannot publish another role''s table as her port');
 SELECT is((datamesh.validate_product(pg_temp.manifest('alice-steals', 'alice-domain', '1.0.0', 'dm_bob_s.secrets')) -> 'problems') ->> 0,
           'spec.output_ports[0].relation: role "dm_alice" does not own relation "dm_bob_s.secrets"',
