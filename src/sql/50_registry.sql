@@ -213,6 +213,7 @@ DECLARE
     dom text;
     existing_domain text;
     existing jsonb;
+    status datamesh.product_status;
     problems text[];
 BEGIN
     r := datamesh._check_manifest(doc, caller);
@@ -232,18 +233,30 @@ BEGIN
     END IF;
 
     problems := ARRAY(SELECT jsonb_array_elements_text(r -> 'problems'));
-    IF pid IS NOT NULL AND prod ->> 'version' IS NOT NULL AND existing_domain IS NOT NULL THEN
-        -- serialize registrations of one product, then look for this version
-        PERFORM FROM datamesh.data_products p WHERE p.product_id = pid FOR UPDATE;
+    IF pid IS NOT NULL AND prod ->> 'version' IS NOT NULL
+       AND EXISTS (SELECT FROM datamesh.domains d WHERE d.name = dom) THEN
+        /*
+         * Serialize registrations of one product: create its row or wait for
+         * a concurrent registration that is creating it, then lock it.  Each
+         * statement sees what committed before it (READ COMMITTED), so a
+         * concurrent registration of the same version is found below.
+         */
+        INSERT INTO datamesh.data_products (product_id, domain) VALUES (pid, dom)
+            ON CONFLICT (product_id) DO NOTHING;
+        SELECT p.domain INTO existing_domain FROM datamesh.data_products p
+         WHERE p.product_id = pid FOR UPDATE;
+        IF existing_domain <> dom AND NOT format('metadata.domain: data product "%s" belongs to domain "%s"; a product cannot move between domains',
+                                                 pid, existing_domain) = ANY (problems) THEN
+            problems := problems || format('metadata.domain: data product "%s" belongs to domain "%s"; a product cannot move between domains',
+                                           pid, existing_domain);
+        END IF;
         ver := (prod ->> 'version')::datamesh.semver;
-        SELECT v.manifest INTO existing FROM datamesh.product_versions v
-         WHERE v.product_id = pid AND v.version = ver;
+        SELECT v.manifest, v.status INTO existing, status
+          FROM datamesh.product_versions v WHERE v.product_id = pid AND v.version = ver;
         IF FOUND THEN
             IF existing = doc THEN
                 RETURN jsonb_build_object(
-                    'product_id', pid, 'version', ver::text,
-                    'status', (SELECT v.status FROM datamesh.product_versions v WHERE v.product_id = pid AND v.version = ver),
-                    'result', 'unchanged',
+                    'product_id', pid, 'version', ver::text, 'status', status, 'result', 'unchanged',
                     'validation_checks', r -> 'checks', 'warnings', r -> 'warnings');
             END IF;
             RAISE EXCEPTION 'version % of data product "%" is already registered with different content', ver, pid
@@ -262,30 +275,18 @@ BEGIN
                   HINT = 'Fix every listed problem; datamesh.validate_product() checks a manifest without registering it.';
     END IF;
 
-    ver := (prod ->> 'version')::datamesh.semver;
-    INSERT INTO datamesh.data_products (product_id, domain) VALUES (pid, dom)
-        ON CONFLICT (product_id) DO UPDATE SET updated_at = now();
-    IF (SELECT p.domain FROM datamesh.data_products p WHERE p.product_id = pid) <> dom THEN
-        RAISE EXCEPTION 'data product "%" was registered concurrently in another domain', pid
-            USING ERRCODE = 'serialization_failure';
-    END IF;
-    BEGIN
-        INSERT INTO datamesh.product_versions
-            (product_id, version, display_name, description, owner_team, owner_email, product_type,
-             classification, retention, tags, status, schema, storage_location, code_repository,
-             manifest, registered_by)
-        SELECT pid, ver, x.display_name, x.description, x.owner_team, x.owner_email, x.product_type,
-               x.classification, x.retention, x.tags, x.status, x.schema, x.storage_location,
-               x.code_repository, doc, caller
-          FROM jsonb_to_record(prod) AS x(display_name text, description text, owner_team text,
-               owner_email text, product_type datamesh.product_type,
-               classification datamesh.classification, retention interval, tags text[],
-               status datamesh.product_status, schema jsonb, storage_location text, code_repository text);
-    EXCEPTION WHEN unique_violation THEN
-        RAISE EXCEPTION 'version % of data product "%" was registered concurrently', ver, pid
-            USING ERRCODE = 'serialization_failure',
-                  HINT = 'Retry: an identical manifest then reports "unchanged".';
-    END;
+    UPDATE datamesh.data_products p SET updated_at = now() WHERE p.product_id = pid;
+    INSERT INTO datamesh.product_versions
+        (product_id, version, display_name, description, owner_team, owner_email, product_type,
+         classification, retention, tags, status, schema, storage_location, code_repository,
+         manifest, registered_by)
+    SELECT pid, ver, x.display_name, x.description, x.owner_team, x.owner_email, x.product_type,
+           x.classification, x.retention, x.tags, x.status, x.schema, x.storage_location,
+           x.code_repository, doc, caller
+      FROM jsonb_to_record(prod) AS x(display_name text, description text, owner_team text,
+           owner_email text, product_type datamesh.product_type,
+           classification datamesh.classification, retention interval, tags text[],
+           status datamesh.product_status, schema jsonb, storage_location text, code_repository text);
 
     INSERT INTO datamesh.output_ports (product_id, version, name, port_type, format, location, relation, properties)
     SELECT pid, ver, x.name, x.port_type, x.format, x.location, x.relation::regclass, x.properties
