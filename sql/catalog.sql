@@ -79,12 +79,12 @@ SELECT current_version FROM datamesh.products WHERE product_id = 'orders';
 
 -- dependency resolution: highest active version in range; drafts and deprecated versions do not count
 \set c 'apiVersion: datamesh.io/v1\nkind: DataProduct\nmetadata:\n  name: order-stats\n  domain: orders\n  owner: orders-team@company.com\n  version: 1.0.0\nspec:\n  schema: {}\n  sla: {availability: 99%}\n  output_ports:\n    - {name: stats, type: stream, topic: order-stats}\n  input_ports:\n    - {source: orders, version: "^1.0.0"}\n  dependencies:\n    - {data_product: orders.orders, version: "RANGE"}\n'
-SELECT datamesh.register_product(replace(E:'c', 'RANGE', '>=1.0.0 <1.10.0')) ->> 'result' AS order_stats;
+SELECT datamesh.register_product(replace(:'c', 'RANGE', '>=1.0.0 <1.10.0')) ->> 'result' AS order_stats;
 SELECT source_product, version_range, resolved_version FROM datamesh.input_ports WHERE product_id = 'order-stats';
 SELECT depends_on, version_range, resolved_version FROM datamesh.product_dependencies WHERE product_id = 'order-stats';
 SELECT datamesh.set_version_status('orders', '1.10.0', 'deprecated');
-SELECT datamesh.register_product(replace(replace(E:'c', 'RANGE', '^1.10.0'), '1.0.0\n', '1.0.1\n'));
-SELECT datamesh.register_product(replace(replace(E:'c', 'RANGE', '>=2.0.0'), '1.0.0\n', '1.0.1\n'));
+SELECT datamesh.register_product(replace(replace(:'c', 'RANGE', '^1.10.0'), E'1.0.0\n', E'1.0.1\n'));
+SELECT datamesh.register_product(replace(replace(:'c', 'RANGE', '>=2.0.0'), E'1.0.0\n', E'1.0.1\n'));
 SELECT datamesh.get_product('order-stats') -> 'input_ports' AS input_ports_now;
 RESET ROLE;
 

@@ -14,59 +14,56 @@ COMMENT ON FUNCTION datamesh._check_sql_predicate(pg_catalog.text) IS
 
 -- A jsonb percentage ("99.9%", "99.9", 99.9) as numeric, or NULL if it is not one
 CREATE FUNCTION datamesh._percent(v pg_catalog.jsonb) RETURNS pg_catalog.numeric
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
     AS $fn$
-    SELECT CASE jsonb_typeof(v)
+BEGIN
+    RETURN CASE jsonb_typeof(v)
            WHEN 'number' THEN (v #>> '{}')::numeric
            WHEN 'string' THEN (regexp_match(v #>> '{}', '^\s*([0-9]{1,3}(?:\.[0-9]{1,6})?)\s*%?\s*$'))[1]::numeric
-           END
+           END;
+END
 $fn$;
 COMMENT ON FUNCTION datamesh._percent(pg_catalog.jsonb) IS
     'internal: parse a percentage from a manifest value, NULL if it is not one';
 
 -- A jsonb duration ("1 hour", "2 years", "PT30M") as interval, or NULL if it is not one
 CREATE FUNCTION datamesh._duration(v pg_catalog.jsonb) RETURNS pg_catalog.interval
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
     AS $fn$
-    SELECT CASE WHEN jsonb_typeof(v) = 'string'
+BEGIN
+    RETURN CASE WHEN jsonb_typeof(v) = 'string'
                  AND ((v #>> '{}') ~* '^\s*([0-9]{1,6}(\.[0-9]{1,6})?\s*(microseconds?|us|milliseconds?|ms|seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|months?|mons?|years?|yrs?|y)\s*,?\s*)+$'
                       OR (v #>> '{}') ~ '^P(?=[0-9T])([0-9]{1,6}Y)?([0-9]{1,6}M)?([0-9]{1,6}W)?([0-9]{1,6}D)?(T(?=[0-9])([0-9]{1,6}H)?([0-9]{1,6}M)?([0-9]{1,6}(\.[0-9]{1,6})?S)?)?$')
            THEN replace(v #>> '{}', ',', ' ')::interval
-           END
+           END;
+END
 $fn$;
 COMMENT ON FUNCTION datamesh._duration(pg_catalog.jsonb) IS
     'internal: parse a duration ("1 hour", "2 years", ISO 8601 "PT1H") from a manifest value, NULL if it is not one';
 
--- Does the text follow SemVer 2.0.0 (numbers of at most 18 digits)?
-CREATE FUNCTION datamesh._is_semver(t pg_catalog.text) RETURNS pg_catalog.bool
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-    AS $fn$
-    SELECT t ~ '^(0|[1-9][0-9]{0,17})\.(0|[1-9][0-9]{0,17})\.(0|[1-9][0-9]{0,17})(-(0|[1-9][0-9]{0,17}|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*)(\.(0|[1-9][0-9]{0,17}|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*))*)?(\+[0-9a-zA-Z-]+(\.[0-9a-zA-Z-]+)*)?$'
-$fn$;
-COMMENT ON FUNCTION datamesh._is_semver(pg_catalog.text) IS
-    'internal: whether a text is a valid semantic version';
-
 -- Describe a manifest value for an error message: its type, and its text if short
 CREATE FUNCTION datamesh._describe(v pg_catalog.jsonb) RETURNS pg_catalog.text
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
     AS $fn$
-    SELECT CASE jsonb_typeof(v)
+BEGIN
+    RETURN CASE jsonb_typeof(v)
            WHEN 'object' THEN 'a mapping'
            WHEN 'array' THEN 'a list'
            WHEN 'null' THEN 'null'
            WHEN 'string' THEN CASE WHEN length(v #>> '{}') <= 60 THEN format('"%s"', v #>> '{}')
                                    ELSE format('"%s..."', left(v #>> '{}', 57)) END
            ELSE format('%s %s', jsonb_typeof(v), left(v #>> '{}', 60))
-           END
+           END;
+END
 $fn$;
 COMMENT ON FUNCTION datamesh._describe(pg_catalog.jsonb) IS
     'internal: short description of a manifest value for messages';
 
--- Problems for each key of obj not in known (keys starting with "x-" are extensions)
+-- Problems for each key of obj not in known (keys starting with "x-" are extensions);
+-- callers first test (obj - known) <> '{}' inline, so this runs only when needed
 CREATE FUNCTION datamesh._unknown_fields(obj pg_catalog.jsonb, known pg_catalog.text[], path pg_catalog.text)
     RETURNS pg_catalog.text[]
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -82,10 +79,12 @@ COMMENT ON FUNCTION datamesh._unknown_fields(pg_catalog.jsonb, pg_catalog.text[]
 
 -- Whether a role is a platform administrator (superuser or member of datamesh_admin)
 CREATE FUNCTION datamesh._is_admin(caller pg_catalog.regrole) RETURNS pg_catalog.bool
-    LANGUAGE sql STABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
     AS $fn$
-    SELECT pg_has_role(caller::oid, 'datamesh_admin', 'MEMBER')
+BEGIN
+    RETURN pg_has_role(caller::oid, 'datamesh_admin', 'MEMBER');
+END
 $fn$;
 COMMENT ON FUNCTION datamesh._is_admin(pg_catalog.regrole) IS
     'internal: whether a role is a datamesh platform administrator';
@@ -93,46 +92,17 @@ COMMENT ON FUNCTION datamesh._is_admin(pg_catalog.regrole) IS
 -- Whether a role may manage a domain's products (owner member or admin)
 CREATE FUNCTION datamesh._can_manage_domain(caller pg_catalog.regrole, domain_name pg_catalog.text)
     RETURNS pg_catalog.bool
-    LANGUAGE sql STABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
     AS $fn$
-    SELECT datamesh._is_admin(caller)
+BEGIN
+    RETURN datamesh._is_admin(caller)
         OR coalesce((SELECT pg_has_role(caller::oid, d.owner::oid, 'MEMBER')
-                       FROM datamesh.domains d WHERE d.name = domain_name), false)
+                       FROM datamesh.domains d WHERE d.name = domain_name), false);
+END
 $fn$;
 COMMENT ON FUNCTION datamesh._can_manage_domain(pg_catalog.regrole, pg_catalog.text) IS
     'internal: whether a role may register and change data products of a domain';
-
-/*
- * Resolve a product reference ("raw-users" or "customer-domain.raw-users") to
- * a product id; problem is set when it cannot be resolved.
- */
-CREATE FUNCTION datamesh._resolve_product_ref(ref pg_catalog.text, OUT product_id pg_catalog.text,
-                                              OUT problem pg_catalog.text)
-    LANGUAGE plpgsql STABLE
-    SET search_path = pg_catalog, pg_temp
-    AS $fn$
-DECLARE
-    want_domain text;
-    name text := ref;
-    actual_domain text;
-BEGIN
-    IF strpos(ref, '.') > 0 THEN
-        want_domain := split_part(ref, '.', 1);
-        name := substr(ref, length(want_domain) + 2);
-    END IF;
-    SELECT p.domain INTO actual_domain FROM datamesh.data_products p WHERE p.product_id = name;
-    IF NOT FOUND THEN
-        problem := format('data product "%s" does not exist', ref);
-    ELSIF want_domain IS NOT NULL AND want_domain <> actual_domain THEN
-        problem := format('data product "%s" belongs to domain "%s", not "%s"', name, actual_domain, want_domain);
-    ELSE
-        product_id := name;
-    END IF;
-END
-$fn$;
-COMMENT ON FUNCTION datamesh._resolve_product_ref(pg_catalog.text) IS
-    'internal: resolve a possibly domain-qualified product reference';
 
 /*
  * Resolve a product reference and a semver range to the highest active
@@ -145,8 +115,11 @@ CREATE FUNCTION datamesh._resolve_dependency(ref pg_catalog.jsonb, range_value p
     SET search_path = pg_catalog, pg_temp
     AS $fn$
 DECLARE
-    r record;
     range_text text := coalesce(range_value #>> '{}', '*');
+    ref_text text := ref #>> '{}';
+    want_domain text;
+    name text;
+    actual_domain text;
     resolved datamesh.semver;
     available text;
 BEGIN
@@ -162,28 +135,33 @@ BEGIN
     IF NOT datamesh.semver_range_valid(range_text) THEN
         RETURN jsonb_build_object('problem', format('version: invalid semver range "%s"', range_text));
     END IF;
-    r := datamesh._resolve_product_ref(ref #>> '{}');
-    IF r.problem IS NOT NULL THEN
-        RETURN jsonb_build_object('problem', r.problem);
+    -- "raw-users" or "customer-domain.raw-users"
+    name := ref_text;
+    IF strpos(ref_text, '.') > 0 THEN
+        want_domain := split_part(ref_text, '.', 1);
+        name := substr(ref_text, length(want_domain) + 2);
     END IF;
-    IF r.product_id = self_id THEN
+    SELECT p.domain, (SELECT max(v.version) FROM datamesh.product_versions v
+                       WHERE v.product_id = p.product_id AND v.status = 'active'
+                         AND datamesh.satisfies(v.version, range_text))
+      INTO actual_domain, resolved
+      FROM datamesh.data_products p WHERE p.product_id = name;
+    IF actual_domain IS NULL THEN
+        RETURN jsonb_build_object('problem', format('data product "%s" does not exist', ref_text));
+    ELSIF want_domain IS NOT NULL AND want_domain <> actual_domain THEN
+        RETURN jsonb_build_object('problem', format('data product "%s" belongs to domain "%s", not "%s"',
+                                                    name, actual_domain, want_domain));
+    ELSIF name = self_id THEN
         RETURN jsonb_build_object('problem', 'a data product cannot depend on itself');
-    END IF;
-    SELECT max(v.version) INTO resolved
-      FROM datamesh.product_versions v
-     WHERE v.product_id = r.product_id AND v.status = 'active'
-       AND datamesh.satisfies(v.version, range_text);
-    IF resolved IS NULL THEN
+    ELSIF resolved IS NULL THEN
         SELECT string_agg(v.version::text || CASE WHEN v.status <> 'active' THEN ' (' || v.status || ')' ELSE '' END,
                           ', ' ORDER BY v.version)
           INTO available
-          FROM datamesh.product_versions v WHERE v.product_id = r.product_id;
+          FROM datamesh.product_versions v WHERE v.product_id = name;
         RETURN jsonb_build_object('problem',
-            format('no active version of "%s" satisfies "%s" (registered: %s)',
-                   r.product_id, range_text, coalesce(available, 'none')));
+            format('no active version of "%s" satisfies "%s" (registered: %s)', name, range_text, coalesce(available, 'none')));
     END IF;
-    RETURN jsonb_build_object('product_id', r.product_id, 'version_range', range_text,
-                              'resolved_version', resolved::text);
+    RETURN jsonb_build_object('product_id', name, 'version_range', range_text, 'resolved_version', resolved::text);
 END
 $fn$;
 COMMENT ON FUNCTION datamesh._resolve_dependency(pg_catalog.jsonb, pg_catalog.jsonb, pg_catalog.text) IS
@@ -243,6 +221,8 @@ DECLARE
     alerts jsonb := '[]';
     policies jsonb := '[]';
     checks jsonb;
+    -- SemVer 2.0.0, numbers of at most 18 digits
+    semver_pattern CONSTANT text := '^(0|[1-9][0-9]{0,17})\.(0|[1-9][0-9]{0,17})\.(0|[1-9][0-9]{0,17})(-(0|[1-9][0-9]{0,17}|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*)(\.(0|[1-9][0-9]{0,17}|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*))*)?(\+[0-9a-zA-Z-]+(\.[0-9a-zA-Z-]+)*)?$';
     db_port_kinds CONSTANT jsonb := '{"table": ["r", "p"], "view": ["v"], "materialized_view": ["m"], "foreign_table": ["f"]}';
 BEGIN
     IF jsonb_typeof(doc) <> 'object' THEN
@@ -250,7 +230,9 @@ BEGIN
             '(document): expected a mapping with apiVersion, kind, metadata and spec, got ' || datamesh._describe(doc)),
             'warnings', '[]'::jsonb, 'checks', '{"manifest_format": "failed"}'::jsonb);
     END IF;
-    problems := problems || datamesh._unknown_fields(doc, '{apiVersion,kind,metadata,spec}', '');
+    IF (doc - '{apiVersion,kind,metadata,spec}'::text[]) <> '{}' THEN
+        problems := problems || datamesh._unknown_fields(doc, '{apiVersion,kind,metadata,spec}', '');
+    END IF;
 
     v := doc -> 'apiVersion';
     IF v IS NULL THEN
@@ -272,8 +254,9 @@ BEGIN
                                  ELSE 'expected a mapping, got ' || datamesh._describe(meta) END);
         meta := '{}';
     ELSE
-        problems := problems || datamesh._unknown_fields(meta,
-            '{name,display_name,domain,version,owner,owner_team,owner_email,tags,classification,status,labels}', 'metadata');
+        IF (meta - '{name,display_name,domain,version,owner,owner_team,owner_email,tags,classification,status,labels}'::text[]) <> '{}' THEN
+            problems := problems || datamesh._unknown_fields(meta, '{name,display_name,domain,version,owner,owner_team,owner_email,tags,classification,status,labels}', 'metadata');
+        END IF;
     END IF;
 
     v := meta -> 'name';
@@ -307,7 +290,7 @@ BEGIN
     v := meta -> 'version';
     IF v IS NULL THEN
         problems := problems || 'metadata.version: required'::text;
-    ELSIF jsonb_typeof(v) <> 'string' OR NOT datamesh._is_semver(v #>> '{}') THEN
+    ELSIF jsonb_typeof(v) <> 'string' OR (v #>> '{}') !~ semver_pattern THEN
         problems := problems || ('metadata.version: expected a semantic version such as "1.2.3", got ' || datamesh._describe(v));
     ELSE
         ver := v #>> '{}';
@@ -389,9 +372,9 @@ BEGIN
                                  ELSE 'expected a mapping, got ' || datamesh._describe(spec) END);
         spec := '{}';
     ELSE
-        problems := problems || datamesh._unknown_fields(spec,
-            '{description,type,schema,output_ports,input_ports,dependencies,sla,retention,quality,policies,observability,infrastructure,storage_location,transformation_code_repo}',
-            'spec');
+        IF (spec - '{description,type,schema,output_ports,input_ports,dependencies,sla,retention,quality,policies,observability,infrastructure,storage_location,transformation_code_repo}'::text[]) <> '{}' THEN
+            problems := problems || datamesh._unknown_fields(spec, '{description,type,schema,output_ports,input_ports,dependencies,sla,retention,quality,policies,observability,infrastructure,storage_location,transformation_code_repo}', 'spec');
+        END IF;
     END IF;
 
     FOREACH p IN ARRAY ARRAY['description', 'storage_location', 'transformation_code_repo'] LOOP
@@ -439,8 +422,9 @@ BEGIN
                 problems := problems || format('%s: expected a mapping, got %s', p, datamesh._describe(elem));
                 CONTINUE;
             END IF;
-            problems := problems || datamesh._unknown_fields(elem,
-                '{name,type,format,location,endpoint,topic,relation,schema_ref,partitioning,access_mode,rate_limit,authentication,description}', p);
+            IF (elem - '{name,type,format,location,endpoint,topic,relation,schema_ref,partitioning,access_mode,rate_limit,authentication,description}'::text[]) <> '{}' THEN
+                problems := problems || datamesh._unknown_fields(elem, '{name,type,format,location,endpoint,topic,relation,schema_ref,partitioning,access_mode,rate_limit,authentication,description}', p);
+            END IF;
             IF jsonb_typeof(elem -> 'name') IS DISTINCT FROM 'string' OR (elem ->> 'name') !~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$' THEN
                 problems := problems || (p || '.name: ' || CASE WHEN elem ? 'name'
                     THEN 'expected a port name of letters, digits, ".", "-" and "_", got ' || datamesh._describe(elem -> 'name')
@@ -519,7 +503,9 @@ BEGIN
                 problems := problems || format('%s: expected a mapping, got %s', p, datamesh._describe(elem));
                 CONTINUE;
             END IF;
-            problems := problems || datamesh._unknown_fields(elem, '{source,type,version,description,format}', p);
+            IF (elem - '{source,type,version,description,format}'::text[]) <> '{}' THEN
+                problems := problems || datamesh._unknown_fields(elem, '{source,type,version,description,format}', p);
+            END IF;
             IF elem ? 'type' AND elem -> 'type' NOT IN ('"batch"', '"stream"') THEN
                 problems := problems || (p || '.type: expected batch or stream, got ' || datamesh._describe(elem -> 'type'));
             END IF;
@@ -546,7 +532,9 @@ BEGIN
                 problems := problems || format('%s: expected a mapping, got %s', p, datamesh._describe(elem));
                 CONTINUE;
             END IF;
-            problems := problems || datamesh._unknown_fields(elem, '{data_product,version,description}', p);
+            IF (elem - '{data_product,version,description}'::text[]) <> '{}' THEN
+                problems := problems || datamesh._unknown_fields(elem, '{data_product,version,description}', p);
+            END IF;
             res := datamesh._resolve_dependency(elem -> 'data_product', elem -> 'version', pid);
             IF res ? 'problem' THEN
                 problems := problems || (p || CASE WHEN res ->> 'problem' LIKE 'version:%' THEN '.' ELSE '.data_product: ' END
@@ -564,8 +552,9 @@ BEGIN
     ELSIF jsonb_typeof(v) <> 'object' THEN
         problems := problems || ('spec.sla: expected a mapping, got ' || datamesh._describe(v));
     ELSE
-        problems := problems || datamesh._unknown_fields(v,
-            '{availability,freshness,completeness,accuracy,timeliness,retention}', 'spec.sla');
+        IF (v - '{availability,freshness,completeness,accuracy,timeliness,retention}'::text[]) <> '{}' THEN
+            problems := problems || datamesh._unknown_fields(v, '{availability,freshness,completeness,accuracy,timeliness,retention}', 'spec.sla');
+        END IF;
         sla := '{}';
         FOREACH p IN ARRAY ARRAY['availability', 'completeness', 'accuracy'] LOOP
             IF v ? p THEN
@@ -635,7 +624,9 @@ BEGIN
                 problems := problems || format('%s: expected a mapping with name, rule and severity, got %s', p, datamesh._describe(elem));
                 CONTINUE;
             END IF;
-            problems := problems || datamesh._unknown_fields(elem, '{name,rule,severity,description}', p);
+            IF (elem - '{name,rule,severity,description}'::text[]) <> '{}' THEN
+                problems := problems || datamesh._unknown_fields(elem, '{name,rule,severity,description}', p);
+            END IF;
             n := cardinality(problems);
             IF jsonb_typeof(elem -> 'name') IS DISTINCT FROM 'string' OR btrim(elem ->> 'name') = '' THEN
                 problems := problems || (p || '.name: ' || CASE WHEN elem ? 'name' THEN 'expected a non-empty string, got '
@@ -670,7 +661,9 @@ BEGIN
     ------------------------------------------------------------- observability
     v := spec -> 'observability';
     IF jsonb_typeof(v) = 'object' THEN
-        problems := problems || datamesh._unknown_fields(v, '{metrics,alerts}', 'spec.observability');
+        IF (v - '{metrics,alerts}'::text[]) <> '{}' THEN
+            problems := problems || datamesh._unknown_fields(v, '{metrics,alerts}', 'spec.observability');
+        END IF;
         IF v ? 'metrics' AND jsonb_typeof(v -> 'metrics') <> 'array' THEN
             problems := problems || ('spec.observability.metrics: expected a list, got ' || datamesh._describe(v -> 'metrics'));
         ELSIF v ? 'metrics' THEN
@@ -686,7 +679,9 @@ BEGIN
                     problems := problems || format('%s.name: duplicate metric name "%s"', p, elem ->> 'name');
                 ELSE
                     names := names || (elem ->> 'name');
-                    problems := problems || datamesh._unknown_fields(elem, '{name,type,description}', p);
+                    IF (elem - '{name,type,description}'::text[]) <> '{}' THEN
+                        problems := problems || datamesh._unknown_fields(elem, '{name,type,description}', p);
+                    END IF;
                     metrics := metrics || jsonb_build_object('name', elem ->> 'name', 'metric_type', elem ->> 'type',
                                                              'description', elem ->> 'description');
                 END IF;
@@ -708,7 +703,9 @@ BEGIN
                     problems := problems || format('%s.name: duplicate alert name "%s"', p, elem ->> 'name');
                 ELSE
                     names := names || (elem ->> 'name');
-                    problems := problems || datamesh._unknown_fields(elem, '{name,condition,severity}', p);
+                    IF (elem - '{name,condition,severity}'::text[]) <> '{}' THEN
+                        problems := problems || datamesh._unknown_fields(elem, '{name,condition,severity}', p);
+                    END IF;
                     alerts := alerts || jsonb_build_object('name', elem ->> 'name', 'condition', elem ->> 'condition',
                                                            'severity', coalesce(elem ->> 'severity', 'warning'));
                 END IF;
@@ -728,13 +725,20 @@ BEGIN
                OR jsonb_typeof(elem -> 'rule') IS DISTINCT FROM 'string' THEN
                 problems := problems || (p || ': expected a mapping with a type and a rule, got ' || datamesh._describe(elem));
             ELSE
-                problems := problems || datamesh._unknown_fields(elem, '{type,rule}', p);
+                IF (elem - '{type,rule}'::text[]) <> '{}' THEN
+                    problems := problems || datamesh._unknown_fields(elem, '{type,rule}', p);
+                END IF;
                 policies := policies || jsonb_build_object('ordinal', i, 'policy_type', elem ->> 'type', 'rule', elem ->> 'rule');
             END IF;
         END LOOP;
     END IF;
 
     -------------------------------------------------------------------- result
+    IF cardinality(problems) = 0 THEN
+        checks := '{"manifest_format": "passed", "metadata": "passed", "domain": "passed", "ownership": "passed",
+                    "output_ports": "passed", "dependencies": "passed", "sla": "passed",
+                    "quality_rules": "passed", "spec": "passed"}';
+    ELSE
     SELECT jsonb_object_agg(c.name, CASE WHEN EXISTS (
                SELECT FROM unnest(problems) q WHERE q ~ c.pattern) THEN 'failed' ELSE 'passed' END)
       INTO checks
@@ -748,6 +752,7 @@ BEGIN
                    ('quality_rules', '^spec\.quality'),
                    ('spec', '^spec(:|\.(description|type|schema|infrastructure|observability|policies|storage_location|transformation_code_repo|[a-z_]+: unknown))')
            ) AS c(name, pattern);
+    END IF;
 
     RETURN jsonb_build_object(
         'problems', to_jsonb(problems),
