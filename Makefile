@@ -14,7 +14,8 @@ SHLIB_LINK   = -lyaml
 
 WERROR      ?= -Werror
 PG_CPPFLAGS  = -I$(srcdir)/src -DDATAMESH_VERSION=\"$(EXTVERSION)\"
-PG_CFLAGS    = -Wall -Wextra $(WERROR) -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare
+# -Wextra minus unused-parameter: PG_FUNCTION_ARGS functions need not read fcinfo
+PG_CFLAGS    = -Wall -Wextra $(WERROR) -Wno-unused-parameter
 
 # pg_regress: one file per feature, run in this order.
 REGRESS      = $(shell cat test/regress_schedule)
