@@ -141,7 +141,7 @@ BEGIN
         want_domain := split_part(ref_text, '.', 1);
         name := substr(ref_text, length(want_domain) + 2);
     END IF;
-    SELECT p.domain, (SELECT max(v.version) FROM datamesh.product_versions v
+    SELECT p.domain, (SELECT datamesh.max(v.version) FROM datamesh.product_versions v
                        WHERE v.product_id = p.product_id AND v.status = 'active'
                          AND datamesh.satisfies(v.version, range_text))
       INTO actual_domain, resolved

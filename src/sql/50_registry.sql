@@ -252,7 +252,7 @@ BEGIN
         END IF;
         ver := (prod ->> 'version')::datamesh.semver;
         SELECT v.manifest, v.status INTO existing, status
-          FROM datamesh.product_versions v WHERE v.product_id = pid AND v.version = ver;
+          FROM datamesh.product_versions v WHERE v.product_id = pid AND v.version OPERATOR(datamesh.=) ver;
         IF FOUND THEN
             IF existing = doc THEN
                 RETURN jsonb_build_object(
@@ -368,7 +368,7 @@ BEGIN
                   HINT = 'Members of the domain''s owner role and of datamesh_admin may change its data products.';
     END IF;
     SELECT v.status INTO current FROM datamesh.product_versions v
-     WHERE v.product_id = _set_version_status.product_id AND v.version = _set_version_status.version
+     WHERE v.product_id = _set_version_status.product_id AND v.version OPERATOR(datamesh.=) _set_version_status.version
        FOR UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'version % of data product "%" does not exist', version, product_id
@@ -382,7 +382,7 @@ BEGIN
     END IF;
     UPDATE datamesh.product_versions v
        SET status = _set_version_status.status, status_changed_at = now()
-     WHERE v.product_id = _set_version_status.product_id AND v.version = _set_version_status.version;
+     WHERE v.product_id = _set_version_status.product_id AND v.version OPERATOR(datamesh.=) _set_version_status.version;
     UPDATE datamesh.data_products p SET updated_at = now() WHERE p.product_id = _set_version_status.product_id;
 END
 $fn$;

@@ -82,7 +82,7 @@ BEGIN
         SELECT p.current_version INTO found_version FROM datamesh.products p WHERE p.product_id = pid;
     ELSE
         SELECT v.version INTO found_version FROM datamesh.product_versions v
-         WHERE v.product_id = pid AND v.version = want;
+         WHERE v.product_id = pid AND v.version OPERATOR(datamesh.=) want;
     END IF;
     IF found_version IS NULL THEN
         RAISE EXCEPTION 'version % of data product "%" does not exist', want, pid USING ERRCODE = 'undefined_object';
@@ -120,48 +120,48 @@ BEGIN
         'storage_location', v.storage_location,
         'transformation_code_repo', v.code_repository,
         'sla', (SELECT jsonb_strip_nulls(to_jsonb(s) - '{product_id,version}'::text[])
-                  FROM datamesh.product_slas s WHERE s.product_id = pid AND s.version = ver),
+                  FROM datamesh.product_slas s WHERE s.product_id = pid AND s.version OPERATOR(datamesh.=) ver),
         'output_ports', coalesce((
             SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
                        'name', o.name, 'type', o.port_type, 'format', o.format, 'location', o.location,
                        'relation', o.relation::text)) || o.properties ORDER BY o.name)
-              FROM datamesh.output_ports o WHERE o.product_id = pid AND o.version = ver), '[]'),
+              FROM datamesh.output_ports o WHERE o.product_id = pid AND o.version OPERATOR(datamesh.=) ver), '[]'),
         'input_ports', coalesce((
             SELECT jsonb_agg(jsonb_build_object(
                        'source', i.source_product, 'domain', sp.domain, 'type', i.mode,
                        'version_range', i.version_range, 'resolved_version', i.resolved_version::text,
-                       'current_match', (SELECT max(x.version)::text FROM datamesh.product_versions x
+                       'current_match', (SELECT datamesh.max(x.version)::text FROM datamesh.product_versions x
                                           WHERE x.product_id = i.source_product AND x.status = 'active'
                                             AND datamesh.satisfies(x.version, i.version_range)))
                        || i.properties ORDER BY i.ordinal)
               FROM datamesh.input_ports i JOIN datamesh.data_products sp ON sp.product_id = i.source_product
-             WHERE i.product_id = pid AND i.version = ver), '[]'),
+             WHERE i.product_id = pid AND i.version OPERATOR(datamesh.=) ver), '[]'),
         'dependencies', coalesce((
             SELECT jsonb_agg(jsonb_build_object(
                        'data_product', d.depends_on, 'domain', dp.domain,
                        'version_range', d.version_range, 'resolved_version', d.resolved_version::text,
-                       'current_match', (SELECT max(x.version)::text FROM datamesh.product_versions x
+                       'current_match', (SELECT datamesh.max(x.version)::text FROM datamesh.product_versions x
                                           WHERE x.product_id = d.depends_on AND x.status = 'active'
                                             AND datamesh.satisfies(x.version, d.version_range)))
                        ORDER BY d.ordinal)
               FROM datamesh.product_dependencies d JOIN datamesh.data_products dp ON dp.product_id = d.depends_on
-             WHERE d.product_id = pid AND d.version = ver), '[]'),
+             WHERE d.product_id = pid AND d.version OPERATOR(datamesh.=) ver), '[]'),
         'quality', coalesce((
             SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object('name', q.name, 'rule', q.rule,
                        'severity', q.severity, 'description', q.description)) ORDER BY q.name)
-              FROM datamesh.quality_rules q WHERE q.product_id = pid AND q.version = ver), '[]'),
+              FROM datamesh.quality_rules q WHERE q.product_id = pid AND q.version OPERATOR(datamesh.=) ver), '[]'),
         'observability', jsonb_build_object(
             'metrics', coalesce((SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object('name', m.name,
                                         'type', m.metric_type, 'description', m.description)) ORDER BY m.name)
                                    FROM datamesh.observability_metrics m
-                                  WHERE m.product_id = pid AND m.version = ver), '[]'),
+                                  WHERE m.product_id = pid AND m.version OPERATOR(datamesh.=) ver), '[]'),
             'alerts', coalesce((SELECT jsonb_agg(jsonb_build_object('name', a.name, 'condition', a.condition,
                                        'severity', a.severity) ORDER BY a.name)
                                   FROM datamesh.observability_alerts a
-                                 WHERE a.product_id = pid AND a.version = ver), '[]')),
+                                 WHERE a.product_id = pid AND a.version OPERATOR(datamesh.=) ver), '[]')),
         'policies', coalesce((
             SELECT jsonb_agg(jsonb_build_object('type', dp.policy_type, 'rule', dp.rule) ORDER BY dp.ordinal)
-              FROM datamesh.declared_policies dp WHERE dp.product_id = pid AND dp.version = ver), '[]'),
+              FROM datamesh.declared_policies dp WHERE dp.product_id = pid AND dp.version OPERATOR(datamesh.=) ver), '[]'),
         'consumers', coalesce((
             SELECT jsonb_agg(DISTINCT c.product_id)
               FROM (SELECT i.product_id FROM datamesh.input_ports i WHERE i.source_product = pid
@@ -175,7 +175,7 @@ BEGIN
         'updated_at', p.updated_at)
       INTO result
       FROM datamesh.data_products p
-      JOIN datamesh.product_versions v ON v.product_id = p.product_id AND v.version = ver
+      JOIN datamesh.product_versions v ON v.product_id = p.product_id AND v.version OPERATOR(datamesh.=) ver
      CROSS JOIN (SELECT pr.current_version FROM datamesh.products pr WHERE pr.product_id = pid) cur
      WHERE p.product_id = pid;
     RETURN result;
@@ -194,7 +194,7 @@ DECLARE
     ver datamesh.semver := datamesh._lookup_version(pid, version);
 BEGIN
     RETURN datamesh.jsonb_to_yaml((SELECT v.manifest FROM datamesh.product_versions v
-                                    WHERE v.product_id = pid AND v.version = ver));
+                                    WHERE v.product_id = pid AND v.version OPERATOR(datamesh.=) ver));
 END
 $fn$;
 COMMENT ON FUNCTION datamesh.export_manifest(pg_catalog.text, datamesh.semver) IS
