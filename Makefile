@@ -19,11 +19,11 @@ PG_CFLAGS    = -Wall -Wextra $(WERROR) -Wno-unused-parameter
 
 # pg_regress: one file per feature, run in this order.
 REGRESS      = $(shell cat test/regress_schedule)
-REGRESS_OPTS = --inputdir=. --outputdir=results --dbname=datamesh_regress --load-extension=datamesh
+REGRESS_OPTS = --inputdir=. --dbname=datamesh_regress --load-extension=datamesh
 ISOLATION    = $(notdir $(basename $(sort $(wildcard test/isolation/specs/*.spec))))
-ISOLATION_OPTS = --inputdir=test/isolation --outputdir=results/isolation --dbname=datamesh_isolation --load-extension=datamesh
+ISOLATION_OPTS = --inputdir=test/isolation --outputdir=output_iso --dbname=datamesh_isolation --load-extension=datamesh
 
-EXTRA_CLEAN  = results $(EXTENSION)--$(EXTVERSION).sql
+EXTRA_CLEAN  = results output_iso regression.diffs regression.out $(EXTENSION)--$(EXTVERSION).sql
 
 PG_CONFIG   ?= pg_config
 PGXS        := $(shell $(PG_CONFIG) --pgxs)

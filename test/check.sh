@@ -38,7 +38,7 @@ n_bad=$(grep -cE '\.\.\. FAILED|^not ok ' "$log/regress.log")
 if [ "$rc" -ne 0 ] && [ "$n_bad" -eq 0 ]; then n_bad=1; fi
 passed=$((passed + n_ok)); failed=$((failed + n_bad))
 if [ "$n_bad" -ne 0 ]; then
-    for d in results/regression.diffs results/isolation/regression.diffs; do
+    for d in regression.diffs output_iso/regression.diffs; do
         [ -f "$d" ] && head -c 20000 "$d"
     done
 fi
