@@ -13,7 +13,6 @@ GRANT USAGE ON SCHEMA datamesh TO PUBLIC;
 
 CREATE FUNCTION datamesh.library_version() RETURNS pg_catalog.text
     LANGUAGE C IMMUTABLE PARALLEL SAFE STRICT
-    SET search_path = pg_catalog, pg_temp
     AS 'MODULE_PATHNAME', 'datamesh_library_version';
 COMMENT ON FUNCTION datamesh.library_version() IS
     'version of the loaded datamesh shared library';

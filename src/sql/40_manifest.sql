@@ -7,7 +7,6 @@
 
 CREATE FUNCTION datamesh._check_sql_predicate(rule pg_catalog.text) RETURNS pg_catalog.text
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
     AS 'MODULE_PATHNAME', 'check_sql_predicate';
 COMMENT ON FUNCTION datamesh._check_sql_predicate(pg_catalog.text) IS
     'internal: NULL if a quality rule is a single SQL boolean expression, else what is wrong with it';

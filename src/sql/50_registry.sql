@@ -63,7 +63,6 @@ CREATE FUNCTION datamesh.create_domain(name pg_catalog.text, owner pg_catalog.re
                                        description pg_catalog.text DEFAULT NULL)
     RETURNS void
     LANGUAGE C VOLATILE
-    SET search_path = pg_catalog, pg_temp
     AS 'MODULE_PATHNAME', 'datamesh_call_privileged';
 COMMENT ON FUNCTION datamesh.create_domain(pg_catalog.text, pg_catalog.regrole, pg_catalog.text) IS
     'create a business domain owned by a role (datamesh_admin only)';
@@ -105,7 +104,6 @@ CREATE FUNCTION datamesh.alter_domain(name pg_catalog.text, owner pg_catalog.reg
                                       description pg_catalog.text DEFAULT NULL)
     RETURNS void
     LANGUAGE C VOLATILE
-    SET search_path = pg_catalog, pg_temp
     AS 'MODULE_PATHNAME', 'datamesh_call_privileged';
 COMMENT ON FUNCTION datamesh.alter_domain(pg_catalog.text, pg_catalog.regrole, pg_catalog.text) IS
     'change a domain''s owner (datamesh_admin only) or description (owner or admin); NULL leaves a field unchanged';
@@ -142,7 +140,6 @@ COMMENT ON FUNCTION datamesh._drop_domain(pg_catalog.text, pg_catalog.regrole) I
 CREATE FUNCTION datamesh.drop_domain(name pg_catalog.text)
     RETURNS void
     LANGUAGE C VOLATILE
-    SET search_path = pg_catalog, pg_temp
     AS 'MODULE_PATHNAME', 'datamesh_call_privileged';
 COMMENT ON FUNCTION datamesh.drop_domain(pg_catalog.text) IS
     'drop a domain that has no data products (datamesh_admin only)';
@@ -194,7 +191,6 @@ COMMENT ON FUNCTION datamesh._validate_product(pg_catalog.text, pg_catalog.regro
 CREATE FUNCTION datamesh.validate_product(manifest pg_catalog.text)
     RETURNS pg_catalog.jsonb
     LANGUAGE C STABLE
-    SET search_path = pg_catalog, pg_temp
     AS 'MODULE_PATHNAME', 'datamesh_call_privileged';
 COMMENT ON FUNCTION datamesh.validate_product(pg_catalog.text) IS
     'check a DataProduct manifest (YAML or JSON) without registering it; lists every problem with its path';
@@ -341,7 +337,6 @@ COMMENT ON FUNCTION datamesh._register_product(pg_catalog.text, pg_catalog.regro
 CREATE FUNCTION datamesh.register_product(manifest pg_catalog.text)
     RETURNS pg_catalog.jsonb
     LANGUAGE C VOLATILE
-    SET search_path = pg_catalog, pg_temp
     AS 'MODULE_PATHNAME', 'datamesh_call_privileged';
 COMMENT ON FUNCTION datamesh.register_product(pg_catalog.text) IS
     'register a data product version from a DataProduct manifest (YAML or JSON); validates everything first and writes nothing unless all is valid';
@@ -393,7 +388,6 @@ CREATE FUNCTION datamesh.set_version_status(product_id pg_catalog.text, version 
                                             status datamesh.product_status)
     RETURNS void
     LANGUAGE C VOLATILE
-    SET search_path = pg_catalog, pg_temp
     AS 'MODULE_PATHNAME', 'datamesh_call_privileged';
 COMMENT ON FUNCTION datamesh.set_version_status(pg_catalog.text, datamesh.semver, datamesh.product_status) IS
     'move a product version forward in its lifecycle (draft, active, deprecated, retired)';
@@ -435,7 +429,6 @@ COMMENT ON FUNCTION datamesh._delete_product(pg_catalog.text, pg_catalog.regrole
 CREATE FUNCTION datamesh.delete_product(product_id pg_catalog.text)
     RETURNS void
     LANGUAGE C VOLATILE
-    SET search_path = pg_catalog, pg_temp
     AS 'MODULE_PATHNAME', 'datamesh_call_privileged';
 COMMENT ON FUNCTION datamesh.delete_product(pg_catalog.text) IS
     'delete a data product and all its versions when no other product depends on it';

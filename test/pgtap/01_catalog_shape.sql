@@ -1,7 +1,7 @@
 -- Catalog shape: schema, tables, views, types, functions, and the install
 -- script's rules (pinned search_path, comments, config dump).
 BEGIN;
-SELECT plan(43);
+SELECT plan(44);
 
 SELECT has_schema('datamesh');
 SELECT is((SELECT extrelocatable FROM pg_extension WHERE extname = 'datamesh'), false, 'extension is not relocatable');
@@ -47,18 +47,14 @@ SELECT function_returns('datamesh', 'satisfies', ARRAY['datamesh.semver', 'text'
 
 -- install script rules
 SELECT is_empty($$
-    SELECT p.oid::regprocedure::text FROM pg_proc p
-     WHERE p.pronamespace = 'datamesh'::regnamespace AND p.prokind = 'f'
-       AND p.prolang <> 'internal'::regproc::oid
-       AND NOT EXISTS (SELECT FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%')
-       AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
-                                                 AND d.refclassid IN ('pg_type'::regclass, 'pg_operator'::regclass,
-                                                                      'pg_amproc'::regclass))
-       AND NOT EXISTS (SELECT FROM pg_operator o WHERE o.oprcode = p.oid)
-       AND NOT EXISTS (SELECT FROM pg_amproc a WHERE a.amproc = p.oid)
-       AND NOT EXISTS (SELECT FROM pg_type t WHERE p.oid IN (t.typinput, t.typoutput, t.typreceive, t.typsend))
-       AND NOT EXISTS (SELECT FROM pg_aggregate a WHERE p.oid IN (a.aggtransfn, a.aggcombinefn, a.aggfinalfn))
-$$, 'every function (other than operator, type and aggregate support) pins its search_path');
+    SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+     WHERE p.pronamespace = 'datamesh'::regnamespace AND l.lanname IN ('sql', 'plpgsql')
+       AND NOT EXISTS (SELECT FROM unnest(p.proconfig) c WHERE c = 'search_path=pg_catalog, pg_temp')
+$$, 'every SQL and PL/pgSQL function pins search_path = pg_catalog, pg_temp');
+SELECT is_empty($$
+    SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+     WHERE p.pronamespace = 'datamesh'::regnamespace AND l.lanname NOT IN ('sql', 'plpgsql', 'c')
+$$, 'functions are written in SQL, PL/pgSQL or C only');
 SELECT is_empty($$
     SELECT p.oid::regprocedure::text FROM pg_proc p
      WHERE p.pronamespace = 'datamesh'::regnamespace AND obj_description(p.oid, 'pg_proc') IS NULL
