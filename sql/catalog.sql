@@ -3,8 +3,10 @@
 -- dependency resolution, views, get_product, export round trip.
 --
 \set VERBOSITY default
+\set SHOW_CONTEXT never
 -- the example e-commerce mesh of the demo (roles, schemas, tables, domains)
 \i test/demo/setup.sql
+\set ON_ERROR_STOP off
 SELECT name, owner, description FROM datamesh.domains ORDER BY name;
 
 -- domain errors
@@ -109,6 +111,7 @@ SELECT datamesh.yaml_to_jsonb(datamesh.export_manifest(product_id, version)) = m
 CREATE TEMP TABLE before_delete AS
 SELECT datamesh.get_product('customer-analytics-360') - '{created_at,updated_at,versions}'::text[] AS p,
        datamesh.export_manifest('customer-analytics-360') AS yaml;
+GRANT SELECT ON before_delete TO PUBLIC;
 SET ROLE analytics_team;
 SELECT datamesh.delete_product('customer-analytics-360');
 SELECT datamesh.register_product((SELECT yaml FROM before_delete)) ->> 'result' AS re_registered;

@@ -158,7 +158,7 @@ BEGIN
           INTO available
           FROM datamesh.product_versions v WHERE v.product_id = name;
         RETURN jsonb_build_object('problem',
-            format('no active version of "%s" satisfies "%s" (registered: %s)', name, range_text, coalesce(available, 'none')));
+            format('version: no active version of "%s" satisfies "%s" (registered: %s)', name, range_text, coalesce(available, 'none')));
     END IF;
     RETURN jsonb_build_object('product_id', name, 'version_range', range_text, 'resolved_version', resolved::text);
 END

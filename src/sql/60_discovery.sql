@@ -97,6 +97,7 @@ CREATE FUNCTION datamesh.get_product(product_id pg_catalog.text, version datames
     RETURNS pg_catalog.jsonb
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
+    SET IntervalStyle = 'iso_8601'   -- durations as ISO 8601 ("PT1H") whatever the session's style
     AS $fn$
 DECLARE
     pid text := datamesh._lookup_product(product_id);
@@ -182,7 +183,7 @@ BEGIN
 END
 $fn$;
 COMMENT ON FUNCTION datamesh.get_product(pg_catalog.text, datamesh.semver) IS
-    'everything about a data product version (default: the current one), dependencies resolved';
+    'everything about a data product version (default: the current one), dependencies resolved; durations in ISO 8601';
 
 CREATE FUNCTION datamesh.export_manifest(product_id pg_catalog.text, version datamesh.semver DEFAULT NULL)
     RETURNS pg_catalog.text

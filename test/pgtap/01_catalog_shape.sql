@@ -53,7 +53,7 @@ SELECT is_empty($$
 $$, 'every SQL and PL/pgSQL function pins search_path = pg_catalog, pg_temp');
 SELECT is_empty($$
     SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
-     WHERE p.pronamespace = 'datamesh'::regnamespace AND l.lanname NOT IN ('sql', 'plpgsql', 'c')
+     WHERE p.pronamespace = 'datamesh'::regnamespace AND p.prokind = 'f' AND l.lanname NOT IN ('sql', 'plpgsql', 'c')
 $$, 'functions are written in SQL, PL/pgSQL or C only');
 SELECT is_empty($$
     SELECT p.oid::regprocedure::text FROM pg_proc p
@@ -66,7 +66,7 @@ SELECT is_empty($$
 $$, 'every table and view has a comment');
 SELECT is_empty($$
     SELECT t.typname::text FROM pg_type t
-     WHERE t.typnamespace = 'datamesh'::regnamespace AND t.typtype IN ('b', 'e')
+     WHERE t.typnamespace = 'datamesh'::regnamespace AND t.typtype IN ('b', 'e') AND t.typcategory <> 'A'
        AND obj_description(t.oid, 'pg_type') IS NULL
 $$, 'every type has a comment');
 SELECT is_empty($$
@@ -92,7 +92,7 @@ SELECT has_role('datamesh_admin');
 SELECT has_role('datamesh_reader');
 SELECT is(pg_has_role('datamesh_admin', 'datamesh_reader', 'MEMBER'), true, 'admins can read the catalog');
 SELECT is(current_setting('datamesh.yaml_max_depth'), '64', 'GUC datamesh.yaml_max_depth is registered');
-SELECT throws_ok($$SET datamesh.no_such_setting = 1$$, '22023', NULL,
+SELECT throws_ok($$SET datamesh.no_such_setting = 1$$, '42602', NULL,
                  'the datamesh GUC prefix is reserved');
 
 SELECT * FROM finish();
