@@ -2,6 +2,7 @@
 \pset footer off
 \set QUIET on
 \set VERBOSITY default
+\set SHOW_CONTEXT never
 
 \echo
 \echo '1. The catalog: one row per data product with its current version'
