@@ -191,6 +191,8 @@ DECLARE
     i int;
     n int;
     pid text;
+    section text;
+    ref_key text;
     dom text;
     dom_exists bool := false;
     ver text;
@@ -491,58 +493,45 @@ BEGIN
     END IF;
 
     --------------------------------------------------- input ports, dependencies
-    v := spec -> 'input_ports';
-    IF v IS NOT NULL AND jsonb_typeof(v) <> 'array' THEN
-        problems := problems || ('spec.input_ports: expected a list of ports, got ' || datamesh._describe(v));
-    ELSIF v IS NOT NULL THEN
-        FOR i IN 0 .. jsonb_array_length(v) - 1 LOOP
+    -- both name a product (input_ports[].source, dependencies[].data_product)
+    -- and a semver range, resolved to the highest active matching version
+    FOREACH section IN ARRAY ARRAY['input_ports', 'dependencies'] LOOP
+        ref_key := CASE section WHEN 'input_ports' THEN 'source' ELSE 'data_product' END;
+        v := spec -> section;
+        IF v IS NOT NULL AND jsonb_typeof(v) <> 'array' THEN
+            problems := problems || format('spec.%s: expected a list%s, got %s', section,
+                                           CASE section WHEN 'input_ports' THEN ' of ports' ELSE '' END,
+                                           datamesh._describe(v));
+            CONTINUE;
+        END IF;
+        FOR i IN 0 .. coalesce(jsonb_array_length(v), 0) - 1 LOOP
             elem := v -> i;
-            p := format('spec.input_ports[%s]', i);
+            p := format('spec.%s[%s]', section, i);
             IF jsonb_typeof(elem) <> 'object' THEN
                 problems := problems || format('%s: expected a mapping, got %s', p, datamesh._describe(elem));
                 CONTINUE;
             END IF;
-            IF (elem - '{source,type,version,description,format}'::text[]) <> '{}' THEN
-                problems := problems || datamesh._unknown_fields(elem, '{source,type,version,description,format}', p);
+            names := CASE section WHEN 'input_ports' THEN '{source,type,version,description,format}'::text[]
+                                  ELSE '{data_product,version,description}'::text[] END;
+            IF (elem - names) <> '{}' THEN
+                problems := problems || datamesh._unknown_fields(elem, names, p);
             END IF;
-            IF elem ? 'type' AND elem -> 'type' NOT IN ('"batch"', '"stream"') THEN
+            IF section = 'input_ports' AND elem ? 'type' AND elem -> 'type' NOT IN ('"batch"', '"stream"') THEN
                 problems := problems || (p || '.type: expected batch or stream, got ' || datamesh._describe(elem -> 'type'));
             END IF;
-            res := datamesh._resolve_dependency(elem -> 'source', elem -> 'version', pid);
+            res := datamesh._resolve_dependency(elem -> ref_key, elem -> 'version', pid);
             IF res ? 'problem' THEN
-                problems := problems || (p || CASE WHEN res ->> 'problem' LIKE 'version:%' THEN '.' ELSE '.source: ' END
-                                         || (res ->> 'problem'));
-            ELSE
+                problems := problems || (p || CASE WHEN res ->> 'problem' LIKE 'version:%' THEN '.'
+                                                   ELSE '.' || ref_key || ': ' END || (res ->> 'problem'));
+            ELSIF section = 'input_ports' THEN
                 in_ports := in_ports || (res || jsonb_build_object(
                     'ordinal', i, 'mode', coalesce(elem ->> 'type', 'batch'),
                     'properties', elem - ARRAY['source', 'type', 'version']));
-            END IF;
-        END LOOP;
-    END IF;
-
-    v := spec -> 'dependencies';
-    IF v IS NOT NULL AND jsonb_typeof(v) <> 'array' THEN
-        problems := problems || ('spec.dependencies: expected a list, got ' || datamesh._describe(v));
-    ELSIF v IS NOT NULL THEN
-        FOR i IN 0 .. jsonb_array_length(v) - 1 LOOP
-            elem := v -> i;
-            p := format('spec.dependencies[%s]', i);
-            IF jsonb_typeof(elem) <> 'object' THEN
-                problems := problems || format('%s: expected a mapping, got %s', p, datamesh._describe(elem));
-                CONTINUE;
-            END IF;
-            IF (elem - '{data_product,version,description}'::text[]) <> '{}' THEN
-                problems := problems || datamesh._unknown_fields(elem, '{data_product,version,description}', p);
-            END IF;
-            res := datamesh._resolve_dependency(elem -> 'data_product', elem -> 'version', pid);
-            IF res ? 'problem' THEN
-                problems := problems || (p || CASE WHEN res ->> 'problem' LIKE 'version:%' THEN '.' ELSE '.data_product: ' END
-                                         || (res ->> 'problem'));
             ELSE
                 deps := deps || (res || jsonb_build_object('ordinal', i));
             END IF;
         END LOOP;
-    END IF;
+    END LOOP;
 
     ----------------------------------------------------------------------- SLA
     v := spec -> 'sla';
