@@ -16,8 +16,9 @@ CREATE FUNCTION datamesh._grant_reader(member pg_catalog.regrole) RETURNS void
     SET search_path = pg_catalog, pg_temp
     AS $fn$
 BEGIN
-    IF NOT EXISTS (SELECT FROM pg_auth_members m
-                    WHERE m.roleid = 'datamesh_reader'::regrole AND m.member = _grant_reader.member) THEN
+    PERFORM FROM pg_auth_members m
+      WHERE m.roleid = 'datamesh_reader'::regrole AND m.member = _grant_reader.member;
+    IF NOT FOUND THEN
         EXECUTE format('GRANT datamesh_reader TO %s', member);  -- regrole text is quoted
     END IF;
 END
@@ -74,7 +75,8 @@ CREATE FUNCTION datamesh._alter_domain(name pg_catalog.text, owner pg_catalog.re
     SET search_path = pg_catalog, pg_temp
     AS $fn$
 BEGIN
-    IF NOT EXISTS (SELECT FROM datamesh.domains d WHERE d.name = _alter_domain.name) THEN
+    PERFORM FROM datamesh.domains d WHERE d.name = _alter_domain.name;
+    IF NOT FOUND THEN
         RAISE EXCEPTION 'domain "%" does not exist', name USING ERRCODE = 'undefined_object';
     END IF;
     IF owner IS NOT NULL AND NOT datamesh._is_admin(caller) THEN
