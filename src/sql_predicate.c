@@ -26,6 +26,7 @@ static char *
 SqlPredicateProblem(const char *rule)
 {
 	MemoryContext oldcontext = CurrentMemoryContext;
+	ErrorContextCallback *savecontext = error_context_stack;
 	char	   *query = psprintf(PREDICATE_PREFIX "%s", rule);
 	char	   *problem = NULL;
 	List	   *stmts = NIL;
@@ -37,12 +38,20 @@ SqlPredicateProblem(const char *rule)
 	 */
 	PG_TRY();
 	{
+		/*
+		 * No error context callbacks while parsing: SPI's would move the
+		 * position of a syntax error out of cursorpos when this runs inside
+		 * a SPI-executed statement.
+		 */
+		error_context_stack = NULL;
 		stmts = raw_parser(query, RAW_PARSE_DEFAULT);
+		error_context_stack = savecontext;
 	}
 	PG_CATCH();
 	{
 		ErrorData  *edata;
 
+		error_context_stack = savecontext;
 		MemoryContextSwitchTo(oldcontext);
 		edata = CopyErrorData();
 		FlushErrorState();

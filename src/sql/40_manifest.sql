@@ -590,7 +590,8 @@ BEGIN
             problems := problems || format('spec.%s: expected a positive duration such as "2 years" or a number of days, got %s',
                                            p, datamesh._describe(v));
         ELSIF retention IS NOT NULL AND retention <> dur THEN
-            problems := problems || format('spec.sla.retention: %s differs from spec.retention %s', dur, retention);
+            problems := problems || format('spec.sla.retention: %s differs from spec.retention %s',
+                                           datamesh._describe(v), datamesh._describe(spec -> 'retention'));
         ELSE
             retention := dur;
         END IF;
