@@ -1,5 +1,4 @@
 --
-\set root `pwd`
 -- yaml_to_jsonb / jsonb_to_yaml
 --
 \set VERBOSITY default
@@ -220,9 +219,12 @@ SELECT count(*) FILTER (WHERE datamesh.yaml_to_jsonb(datamesh.jsonb_to_yaml(j)) 
                                   chr(33 + g % 90), g, repeat(chr(32 + g % 95), 1 + g % 4), jsonb_build_array(jsonb_build_object())) AS j
           FROM generate_series(1, 2000) g) t;
 
--- the demo manifests parse, and round-trip
-SELECT jsonb_pretty(datamesh.yaml_to_jsonb(pg_read_file(:'root' || '/test/demo/manifests/07-customer-analytics-360.yaml')) -> 'spec' -> 'sla') AS seed_sla;
+-- the demo manifests parse, and round-trip (files are read by psql, client side)
+\set seed `cat test/demo/manifests/07-customer-analytics-360.yaml`
+SELECT jsonb_pretty(datamesh.yaml_to_jsonb(:'seed') -> 'spec' -> 'sla') AS seed_sla;
+\set demo `cd test/demo/manifests && for f in $(LC_ALL=C ls); do echo "$f $(base64 -w0 < "$f")"; done`
 SELECT f AS manifest, jsonb_typeof(j) AS parsed, datamesh.yaml_to_jsonb(datamesh.jsonb_to_yaml(j)) = j AS round_trip
-  FROM (SELECT f, datamesh.yaml_to_jsonb(pg_read_file(:'root' || '/test/demo/manifests/' || f)) AS j
-          FROM pg_ls_dir(:'root' || '/test/demo/manifests') f) t
+  FROM (SELECT split_part(line, ' ', 1) AS f,
+               datamesh.yaml_to_jsonb(convert_from(decode(split_part(line, ' ', 2), 'base64'), 'UTF8')) AS j
+          FROM regexp_split_to_table(:'demo', E'\n') AS line) t
  ORDER BY f;
