@@ -35,6 +35,12 @@ done
 
 echo "== the tour"
 psql -X -f test/demo/tour.sql
+# each feature adds its own chapter: test/demo/tour-<feature>.sql, run in name order
+for f in test/demo/tour-*.sql; do
+    [ -e "$f" ] || continue
+    echo "== $(sed -n '1s/^-- *//p' "$f")"
+    psql -X -f "$f"
+done
 echo
 echo "The demo server is still running. Connect with:"
 echo "  psql -h $PGHOST -p $PGPORT -U postgres mesh"
