@@ -449,8 +449,8 @@ ReadEnum(CompatCtx *ctx, const CType *r, const CType *w, const Path *path)
 		Emit(ctx, "enum_default_changed", path, NULL, JStr(o->enum_default), JStr(n->enum_default),
 			 true, BC_MINOR,
 			 psprintf("enum default changed from %s to %s",
-					  o->enum_default ? quote_identifier(o->enum_default) : "none",
-					  n->enum_default ? quote_identifier(n->enum_default) : "none"));
+					  o->enum_default ? psprintf("\"%s\"", o->enum_default) : "none",
+					  n->enum_default ? psprintf("\"%s\"", n->enum_default) : "none"));
 	return ok;
 }
 
@@ -790,8 +790,9 @@ ReadRecord(CompatCtx *ctx, const CType *r, const CType *w, const Path *path)
 		int			wi = MatchWriterField(w, rf, true, path);
 		Path		fp;
 
+		/* a change is located by the field's name in the new schema */
 		fp.parent = path;
-		fp.seg = rf->name;
+		fp.seg = wi >= 0 ? NEW_OF(ctx, rf, &w->fields[wi])->name : rf->name;
 		fp.suffix = NULL;
 		if (wi >= 0)
 		{
