@@ -467,6 +467,12 @@ ReadScalar(CompatCtx *ctx, const CType *r, const CType *w, const Path *path)
 	char	   *od,
 			   *nd;
 
+	/* the same scalar type: nothing to report */
+	if (r == w || (r->kind == w->kind &&
+				   (ctx->format == SF_AVRO ||
+					(r->maxlen == w->maxlen && r->precision == w->precision &&
+					 r->scale == w->scale && r->size == w->size))))
+		return true;
 	if (ctx->format == SF_AVRO)
 	{
 		new_reads_old = AvroPromotes(o->kind, n->kind);
@@ -530,6 +536,9 @@ ReadUnion(CompatCtx *ctx, const CType *r, const CType *w, const Path *path)
 		for (j = 0; j < nr; j++)
 			if (SameBranch(rb[j], b))
 				exact = rb[j];
+		/* the same scalar branch on both sides reads as itself */
+		if (exact != NULL && !IsStructured(b->kind) && ReadScalar(ctx, exact, b, path))
+			continue;
 		ctx->emit = false;
 		if (exact != NULL)
 			exact_ok = compatible = ReadType(ctx, exact, b, path);
@@ -569,15 +578,6 @@ ReadUnion(CompatCtx *ctx, const CType *r, const CType *w, const Path *path)
 
 /* ---------- fields ---------- */
 
-/* Equal jsonb values (NULL = absent)? */
-static bool
-JsonbEq(Jsonb *a, Jsonb *b)
-{
-	if (a == NULL || b == NULL)
-		return a == b;
-	return compareJsonbContainers(&a->root, &b->root) == 0;
-}
-
 /* Equal strings (NULL = absent)? */
 static bool
 StrEqN(const char *a, const char *b)
@@ -605,12 +605,12 @@ DescribeField(CompatCtx *ctx, const CField *o, const CField *n, const Path *path
 {
 	if (!ctx->emit)
 		return;
-	if (o->has_default != n->has_default || !JsonbEq(o->default_value, n->default_value))
+	if (!CFieldDefaultsEqual(o, n))
 	{
 		const char *kind = !o->has_default ? "default_added" :
 			!n->has_default ? "default_removed" : "default_changed";
 
-		Emit(ctx, kind, path, NULL, o->default_value, n->default_value, true, BC_MINOR,
+		Emit(ctx, kind, path, NULL, CFieldDefault(o), CFieldDefault(n), true, BC_MINOR,
 			 psprintf("default %s", kind + 8));
 	}
 	if (!StrEqN(o->doc, n->doc))
