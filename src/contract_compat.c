@@ -28,6 +28,7 @@
 #include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/numeric.h"
 
 #include "contract_compat.h"
@@ -933,6 +934,32 @@ ReadType(CompatCtx *ctx, const CType *r, const CType *w, const Path *path)
 
 /* ---------- driver ---------- */
 
+static MemoryContext scratch_context = NULL;
+
+/*
+ * Switch to the scratch memory of one call.  It is reset rather than freed
+ * between calls, so that its first two megabytes stay mapped: a 1,000-field
+ * check allocates about 1.7 MB, and fresh pages cost more than the check.
+ */
+MemoryContext
+CompatScratchBegin(void)
+{
+	if (scratch_context == NULL)
+		scratch_context = AllocSetContextCreate(TopMemoryContext, "datamesh compatibility",
+												2 * 1024 * 1024, 2 * 1024 * 1024, 8 * 1024 * 1024);
+	else
+		MemoryContextReset(scratch_context);
+	return MemoryContextSwitchTo(scratch_context);
+}
+
+/* Leave the scratch memory, releasing what the call allocated */
+void
+CompatScratchEnd(MemoryContext old)
+{
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(scratch_context);
+}
+
 /* Parse a mode name (case-insensitive) */
 static CompatMode
 ParseMode(text *t)
@@ -1130,13 +1157,16 @@ check_compatibility(PG_FUNCTION_ARGS)
 	CompatCtx	ctx;
 	bool		a,
 				b;
+	MemoryContext old;
 
+	InitMaterializedSRF(fcinfo, 0);
+	old = CompatScratchBegin();
 	o = ParseContractSchema(oj, "old");
 	n = ParseContractSchema(nj, "new");
-	InitMaterializedSRF(fcinfo, 0);
 	InitCtx(&ctx, RulesFor(o, n), true);
 	Compare(&ctx, o, n, &a, &b);
 	PutChanges(rsinfo, &ctx, mode, 1);
+	CompatScratchEnd(old);
 	PG_RETURN_VOID();
 }
 
@@ -1147,10 +1177,13 @@ is_compatible(PG_FUNCTION_ARGS)
 	Jsonb	   *oj = PG_GETARG_JSONB_P(0);
 	Jsonb	   *nj = PG_GETARG_JSONB_P(1);
 	CompatMode	mode = ParseMode(PG_GETARG_TEXT_PP(2));
+	MemoryContext old = CompatScratchBegin();
 	CSchema    *o = ParseContractSchema(oj, "old");
 	CSchema    *n = ParseContractSchema(nj, "new");
+	bool		result = Decide(o, n, mode);
 
-	PG_RETURN_BOOL(Decide(o, n, mode));
+	CompatScratchEnd(old);
+	PG_RETURN_BOOL(result);
 }
 
 /* datamesh.check_compatibility(previous jsonb[], new jsonb, mode text) */
@@ -1166,9 +1199,12 @@ check_compatibility_history(PG_FUNCTION_ARGS)
 	int			nelems,
 				i;
 
+	MemoryContext old;
+
+	InitMaterializedSRF(fcinfo, 0);
+	old = CompatScratchBegin();
 	elems = HistoryElems(arr, &nelems);
 	n = ParseContractSchema(nj, "new");
-	InitMaterializedSRF(fcinfo, 0);
 	if (!ModeTransitive(mode))
 		nelems = Min(nelems, 1);
 	for (i = 0; i < nelems; i++)
@@ -1183,6 +1219,7 @@ check_compatibility_history(PG_FUNCTION_ARGS)
 		Compare(&ctx, o, n, &a, &b);
 		PutChanges(rsinfo, &ctx, mode, i + 1);
 	}
+	CompatScratchEnd(old);
 	PG_RETURN_VOID();
 }
 
@@ -1198,6 +1235,7 @@ is_compatible_history(PG_FUNCTION_ARGS)
 	int			nelems,
 				i;
 	bool		result = true;
+	MemoryContext old = CompatScratchBegin();
 
 	elems = HistoryElems(arr, &nelems);
 	n = ParseContractSchema(nj, "new");
@@ -1211,6 +1249,7 @@ is_compatible_history(PG_FUNCTION_ARGS)
 		if (result && !Decide(o, n, mode))
 			result = false;
 	}
+	CompatScratchEnd(old);
 	PG_RETURN_BOOL(result);
 }
 
@@ -1220,6 +1259,7 @@ required_bump(PG_FUNCTION_ARGS)
 {
 	Jsonb	   *oj = PG_GETARG_JSONB_P(0);
 	Jsonb	   *nj = PG_GETARG_JSONB_P(1);
+	MemoryContext old = CompatScratchBegin();
 	CSchema    *o = ParseContractSchema(oj, "old");
 	CSchema    *n = ParseContractSchema(nj, "new");
 	CompatCtx	ctx;
@@ -1238,5 +1278,6 @@ required_bump(PG_FUNCTION_ARGS)
 
 		best = Max(best, rank);
 	}
+	CompatScratchEnd(old);
 	PG_RETURN_TEXT_P(cstring_to_text(bumps[best]));
 }

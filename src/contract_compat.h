@@ -113,6 +113,10 @@ typedef struct CSchema
 	CType	   *root;
 } CSchema;
 
+/* contract_compat.c */
+extern MemoryContext CompatScratchBegin(void);
+extern void CompatScratchEnd(MemoryContext old);
+
 /* contract_schema.c */
 extern CSchema *ParseContractSchema(Jsonb *schema, const char *argname);
 extern char *SqlTypeOf(const CType *t);

@@ -34,6 +34,7 @@
 #include "utils/fmgrprotos.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
+#include "utils/memutils.h"
 #include "utils/numeric.h"
 
 #include "contract_compat.h"
@@ -95,6 +96,9 @@ typedef struct ParseCtx
 	const char *argname;		/* which argument, for messages */
 	List	   *named;			/* CType * of every named type defined */
 	int			depth;
+	bool		probe;			/* reading the root record's fields as Avro on trial */
+	bool		probe_type;		/* ... and now a field's top-level type */
+	bool		not_avro;		/* the trial found a field that is not pure Avro */
 	int			nunions;		/* unions of primitives read so far */
 	CType	   *unions[MAX_INTERNED_UNIONS];
 } ParseCtx;
@@ -104,7 +108,9 @@ typedef struct ParseCtx
 static void SchemaError(ParseCtx *ctx, int sqlstate, const JPath *path,
 						const char *fmt,...) pg_attribute_printf(4, 5) pg_attribute_noreturn();
 static char *JPathString(const JPath *p);
+static CType *ParseTypeInner(ParseCtx *ctx, JsonbValue *v, const JPath *path, const char *ns);
 static CType *ParseType(ParseCtx *ctx, JsonbValue *v, const JPath *path, const char *ns);
+static bool LooksLikeAvro(JsonbContainer *obj);
 static CType *ParseRecord(ParseCtx *ctx, JsonbContainer *obj, const JPath *path, const char *ns);
 static CType *ParseJsonSchemaNode(ParseCtx *ctx, JsonbContainer *obj, const JPath *path, CField *f);
 
@@ -993,14 +999,25 @@ ParseFieldAliases(ParseCtx *ctx, CField *f, JsonbValue *al, const JPath *path)
 	}
 }
 
+#define PATTERN_CACHE_SIZE 64
+
 /* Check that a regular expression compiles (PostgreSQL's ARE engine) */
 static void
 CheckPattern(ParseCtx *ctx, const char *pattern, const JPath *path)
 {
+	/* patterns known to compile: recompiling each costs more than a field */
+	static char *valid[PATTERN_CACHE_SIZE];
+	static int	nvalid = 0;
+	static int	next = 0;
 	regex_t		re;
 	pg_wchar   *wide;
 	int			wlen;
 	int			rc;
+	int			i;
+
+	for (i = 0; i < nvalid; i++)
+		if (strcmp(valid[i], pattern) == 0)
+			return;
 
 	wide = palloc((strlen(pattern) + 1) * sizeof(pg_wchar));
 	wlen = pg_mb2wchar_with_len(pattern, wide, strlen(pattern));
@@ -1017,6 +1034,17 @@ CheckPattern(ParseCtx *ctx, const char *pattern, const JPath *path)
 	}
 	pg_regfree(&re);
 	pfree(wide);
+	if (strlen(pattern) <= 1024)
+	{
+		if (nvalid < PATTERN_CACHE_SIZE)
+			valid[nvalid++] = MemoryContextStrdup(TopMemoryContext, pattern);
+		else
+		{
+			pfree(valid[next]);
+			valid[next] = MemoryContextStrdup(TopMemoryContext, pattern);
+			next = (next + 1) % PATTERN_CACHE_SIZE;
+		}
+	}
 }
 
 /* Is this a numeric kind (min/max apply)? */
@@ -1150,9 +1178,9 @@ KeyIndex(const KeyName *keys, const char *k, int len)
 /*
  * Read an object's keys in one pass into slots (NULL where absent).  Keys
  * not in the list are an error when strict (extensions prefixed "x-" are
- * allowed), else ignored.
+ * allowed), else ignored; returns how many there were.
  */
-static void
+static int
 ScanKeys(ParseCtx *ctx, JsonbContainer *obj, const KeyName *keys, JsonbValue *store,
 		 JsonbValue **slots, int nslots, const JPath *path, bool strict)
 {
@@ -1160,6 +1188,7 @@ ScanKeys(ParseCtx *ctx, JsonbContainer *obj, const KeyName *keys, JsonbValue *st
 	JsonbValue	v;
 	JsonbIteratorToken tok;
 	int			idx = -1;
+	int			unknown = 0;
 
 	memset(slots, 0, sizeof(JsonbValue *) * nslots);
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
@@ -1167,10 +1196,14 @@ ScanKeys(ParseCtx *ctx, JsonbContainer *obj, const KeyName *keys, JsonbValue *st
 		if (tok == WJB_KEY)
 		{
 			idx = KeyIndex(keys, v.val.string.val, v.val.string.len);
-			if (idx < 0 && strict &&
-				!(v.val.string.len > 2 && memcmp(v.val.string.val, "x-", 2) == 0))
-				SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, StrOf(&v)),
-							"unknown key \"%s\"", StrOf(&v));
+			if (idx < 0)
+			{
+				unknown++;
+				if (strict &&
+					!(v.val.string.len > 2 && memcmp(v.val.string.val, "x-", 2) == 0))
+					SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, StrOf(&v)),
+								"unknown key \"%s\"", StrOf(&v));
+			}
 		}
 		else if (tok == WJB_VALUE && idx >= 0 && idx < nslots)
 		{
@@ -1178,6 +1211,7 @@ ScanKeys(ParseCtx *ctx, JsonbContainer *obj, const KeyName *keys, JsonbValue *st
 			slots[idx] = &store[idx];
 		}
 	}
+	return unknown;
 }
 
 /* Reject keys outside a list (extensions prefixed "x-" are allowed) */
@@ -1518,7 +1552,8 @@ ParseNativeField(ParseCtx *ctx, CField *f, JsonbValue *fv, const JPath *path, co
 
 /* Read one Avro field */
 static void
-ParseAvroField(ParseCtx *ctx, CField *f, JsonbValue *fv, const JPath *path, const char *ns)
+ParseAvroField(ParseCtx *ctx, CField *f, JsonbValue *fv, const JPath *path, const char *ns,
+			   bool probe)
 {
 	JsonbValue	store[AF_NKEYS];
 	JsonbValue *k[AF_NKEYS];
@@ -1528,7 +1563,12 @@ ParseAvroField(ParseCtx *ctx, CField *f, JsonbValue *fv, const JPath *path, cons
 	if (!IsObject(fv))
 		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, path,
 					"a field must be an object, found %s", JsonTypeName(fv));
-	ScanKeys(ctx, fv->val.binary.data, AvroFieldKeys, store, k, AF_NKEYS, path, false);
+	if (ScanKeys(ctx, fv->val.binary.data, AvroFieldKeys, store, k, AF_NKEYS, path, false) > 0 &&
+		probe)
+	{
+		ctx->not_avro = true;	/* a native field key */
+		return;
+	}
 	if (k[AF_NAME] == NULL)
 		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, path, "missing key \"name\"");
 	f->name = SlotString(ctx, k[AF_NAME], path, "name");
@@ -1538,7 +1578,11 @@ ParseAvroField(ParseCtx *ctx, CField *f, JsonbValue *fv, const JPath *path, cons
 	if (k[AF_TYPE] == NULL)
 		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, path,
 					"field \"%s\" has no \"type\"", f->name);
+	ctx->probe_type = probe;
 	f->type = ParseType(ctx, k[AF_TYPE], JK(path, "type"), ns);
+	ctx->probe_type = false;
+	if (ctx->not_avro)
+		return;
 	f->type_json = CopyValue(k[AF_TYPE]);
 	f->doc = SlotString(ctx, k[AF_DOC], path, "doc");
 	v = k[AF_ORDER];
@@ -1572,7 +1616,9 @@ ParseRecord(ParseCtx *ctx, JsonbContainer *obj, const JPath *path, const char *n
 	const char *fns;
 	int			i,
 				n;
+	bool		probe = ctx->probe;
 
+	ctx->probe = false;			/* only the root record's own fields */
 	if (ctx->format == SF_AVRO || GetKey(obj, "name") != NULL)
 		ParseNamed(ctx, t, obj, path, ns);
 	else
@@ -1601,9 +1647,11 @@ ParseRecord(ParseCtx *ctx, JsonbContainer *obj, const JPath *path, const char *n
 			if (tok != WJB_ELEM)
 				continue;
 			if (ctx->format == SF_AVRO)
-				ParseAvroField(ctx, &t->fields[i], &ev, JI(fpath, i), fns);
+				ParseAvroField(ctx, &t->fields[i], &ev, JI(fpath, i), fns, probe);
 			else
 				ParseNativeField(ctx, &t->fields[i], &ev, JI(fpath, i), fns);
+			if (ctx->not_avro)
+				return NULL;
 			t->nfields = ++i;
 		}
 	}
@@ -1765,9 +1813,23 @@ InternUnion(ParseCtx *ctx, CType **branches, int n)
 	return NULL;
 }
 
-/* Read a type: a name, a union (array) or a complex type (object) */
+/* Read a type (the Avro trial checks names only outside type objects) */
 static CType *
 ParseType(ParseCtx *ctx, JsonbValue *v, const JPath *path, const char *ns)
+{
+	bool		save = ctx->probe_type;
+	CType	   *t;
+
+	if (IsObject(v))
+		ctx->probe_type = false;
+	t = ParseTypeInner(ctx, v, path, ns);
+	ctx->probe_type = save;
+	return t;
+}
+
+/* Read a type: a name, a union (array) or a complex type (object) */
+static CType *
+ParseTypeInner(ParseCtx *ctx, JsonbValue *v, const JPath *path, const char *ns)
 {
 	CType	   *t;
 
@@ -1796,6 +1858,12 @@ ParseType(ParseCtx *ctx, JsonbValue *v, const JPath *path, const char *ns)
 			}
 		}
 		s = StrOf(v);
+		if (ctx->probe_type && ParseNativeTypeName(NULL, s, NULL) != NULL)
+		{
+			ctx->not_avro = true;	/* a native type name in an Avro-looking record */
+			ctx->depth--;
+			return Primitive(CK_NULL);
+		}
 		if (ctx->format == SF_NATIVE)
 		{
 			/* native names first ("float" is double precision, like SQL) */
@@ -2339,6 +2407,45 @@ ParseFieldList(ParseCtx *ctx, JsonbContainer *arr, const JPath *path)
 	return t;
 }
 
+/*
+ * Read a record as Avro if it is one: its fields carry only Avro keys and
+ * their types no native-only type names (LooksLikeAvro).  Rather than
+ * checking first, the record is read as Avro with those checks made on the
+ * way (ctx->probe); NULL when one fails.  When the Avro reader raises a
+ * schema error first, the record is checked whole: a record that is not
+ * pure Avro is then read natively instead, and its error is dropped.
+ */
+static CType *
+ProbeAvro(ParseCtx *ctx, JsonbContainer *root, const JPath *path)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	CType	   *volatile result = NULL;
+
+	ctx->format = SF_AVRO;
+	ctx->probe = true;
+	ctx->not_avro = false;
+	PG_TRY();
+	{
+		result = ParseRecord(ctx, root, path, "");
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		if ((edata->sqlerrcode != ERRCODE_INVALID_PARAMETER_VALUE &&
+			 edata->sqlerrcode != ERRCODE_PROGRAM_LIMIT_EXCEEDED) ||
+			LooksLikeAvro(root))
+			PG_RE_THROW();
+		FlushErrorState();
+		FreeErrorData(edata);
+		return NULL;
+	}
+	PG_END_TRY();
+	return ctx->not_avro ? NULL : result;
+}
+
 /* Read a contract schema in any accepted form */
 CSchema *
 ParseContractSchema(Jsonb *schema, const char *argname)
@@ -2407,12 +2514,19 @@ ParseContractSchema(Jsonb *schema, const char *argname)
 		JsonbValue *tv = GetKey(root, "type");
 		JsonbValue *fv = GetKey(root, "fields");
 
-		if (LooksLikeAvro(root))
+		if (tv != NULL && StrEq(tv, "record") && GetKey(root, "name") != NULL && IsArray(fv))
 		{
-			ctx.format = SF_AVRO;
-			cs->format = SF_AVRO;
-			cs->root = ParseRecord(&ctx, root, path, "");
-			return cs;
+			CType	   *avro = ProbeAvro(&ctx, root, path);
+
+			if (avro != NULL)
+			{
+				cs->format = SF_AVRO;
+				cs->root = avro;
+				return cs;
+			}
+			memset(&ctx, 0, sizeof(ctx));
+			ctx.argname = argname;
+			ctx.format = SF_NATIVE;
 		}
 		if (tv != NULL && !(StrEq(tv, "record") || StrEq(tv, "object")))
 			SchemaError(&ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "type"),
@@ -2661,8 +2775,10 @@ schema_fields(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	CSchema    *cs;
 	int			i;
+	MemoryContext old;
 
 	InitMaterializedSRF(fcinfo, 0);
+	old = CompatScratchBegin();
 	cs = ParseContractSchema(js, "schema");
 	for (i = 0; i < cs->root->nfields; i++)
 	{
@@ -2722,5 +2838,6 @@ schema_fields(PG_FUNCTION_ARGS)
 		values[14] = BoolGetDatum(f->is_unique);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
+	CompatScratchEnd(old);
 	PG_RETURN_VOID();
 }
