@@ -401,6 +401,8 @@ ReadName(CompatCtx *ctx, const CType *r, const CType *w, const Path *path)
 
 	if (strcmp(r->fullname, w->fullname) == 0)
 		return true;
+	if (ctx->format != SF_AVRO && (*r->fullname == '\0' || *w->fullname == '\0'))
+		return true;			/* an anonymous record (a bare list of fields) */
 	ok = ctx->format == SF_AVRO ? NamesMatch(r, w) : true;
 	Emit(ctx, "name_changed", path, NULL, JStr(o->fullname), JStr(n->fullname), ok,
 		 ctx->format == SF_AVRO ? BC_MINOR : BC_PATCH,

@@ -40,6 +40,7 @@
 #include "contract_compat.h"
 
 PG_FUNCTION_INFO_V1(schema_fields);
+PG_FUNCTION_INFO_V1(schema_format);
 
 /* Field name -> index maps (simplehash) */
 typedef struct FieldMapEntry
@@ -2840,4 +2841,16 @@ schema_fields(PG_FUNCTION_ARGS)
 	}
 	CompatScratchEnd(old);
 	PG_RETURN_VOID();
+}
+
+/* datamesh.schema_format(schema jsonb): native, avro or json_schema */
+Datum
+schema_format(PG_FUNCTION_ARGS)
+{
+	Jsonb	   *js = PG_GETARG_JSONB_P(0);
+	MemoryContext old = CompatScratchBegin();
+	SchemaFormat f = ParseContractSchema(js, "schema")->format;
+
+	CompatScratchEnd(old);
+	PG_RETURN_TEXT_P(cstring_to_text(SchemaFormatName(f)));
 }
