@@ -1899,6 +1899,7 @@ ParseTypeInner(ParseCtx *ctx, JsonbValue *v, const JPath *path, const char *ns)
 
 			if (tok != WJB_ELEM)
 				continue;
+			CHECK_FOR_INTERRUPTS();
 			b = ParseType(ctx, &ev, JI(path, i), ns);
 			if (b->kind == CK_UNION)
 				SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JI(path, i),
