@@ -1177,6 +1177,79 @@ KeyIndex(const KeyName *keys, const char *k, int len)
 }
 
 /*
+ * Decode one entry of a jsonb container in place, as jsonb's own iterator
+ * does (fillJsonbValue): data at base + offset, len bytes; numbers and
+ * containers are int-aligned.
+ */
+static void
+DecodeEntry(char *base, uint32 offset, uint32 je, uint32 len, JsonbValue *v)
+{
+	if (JBE_ISSTRING(je))
+	{
+		v->type = jbvString;
+		v->val.string.val = base + offset;
+		v->val.string.len = len;
+	}
+	else if (JBE_ISNUMERIC(je))
+	{
+		v->type = jbvNumeric;
+		v->val.numeric = (Numeric) (base + INTALIGN(offset));
+	}
+	else if (JBE_ISBOOL_TRUE(je) || JBE_ISBOOL_FALSE(je))
+	{
+		v->type = jbvBool;
+		v->val.boolean = JBE_ISBOOL_TRUE(je);
+	}
+	else if (JBE_ISNULL(je))
+		v->type = jbvNull;
+	else
+	{
+		v->type = jbvBinary;
+		v->val.binary.data = (JsonbContainer *) (base + INTALIGN(offset));
+		v->val.binary.len = len - (INTALIGN(offset) - offset);
+	}
+}
+
+/* Walking the elements of a jsonb array in place */
+typedef struct ArrayWalk
+{
+	JsonbContainer *jc;
+	char	   *base;
+	uint32		offset;
+	int			i;
+	int			n;
+} ArrayWalk;
+
+/* Start walking an array container */
+static void
+ArrayWalkInit(ArrayWalk *w, JsonbContainer *jc)
+{
+	Assert(JsonContainerIsArray(jc));
+	w->jc = jc;
+	w->n = JsonContainerSize(jc);
+	w->base = (char *) &jc->children[w->n];
+	w->offset = 0;
+	w->i = 0;
+}
+
+/* The next element, or false at the end */
+static bool
+ArrayWalkNext(ArrayWalk *w, JsonbValue *v)
+{
+	uint32		je;
+	uint32		len;
+
+	if (w->i >= w->n)
+		return false;
+	je = w->jc->children[w->i];
+	len = JBE_HAS_OFF(je) ? JBE_OFFLENFLD(je) - w->offset : JBE_OFFLENFLD(je);
+	DecodeEntry(w->base, w->offset, je, len, v);
+	JBE_ADVANCE_OFFSET(w->offset, je);
+	w->i++;
+	return true;
+}
+
+/*
  * Read an object's keys in one pass into slots (NULL where absent).  Keys
  * not in the list are an error when strict (extensions prefixed "x-" are
  * allowed), else ignored; returns how many there were.
@@ -1185,33 +1258,53 @@ static int
 ScanKeys(ParseCtx *ctx, JsonbContainer *obj, const KeyName *keys, JsonbValue *store,
 		 JsonbValue **slots, int nslots, const JPath *path, bool strict)
 {
-	JsonbIterator *it = JsonbIteratorInit(obj);
-	JsonbValue	v;
-	JsonbIteratorToken tok;
-	int			idx = -1;
+	int			n = JsonContainerSize(obj);
+	char	   *base = (char *) &obj->children[n * 2];
+	uint32		offset = 0;
 	int			unknown = 0;
+	int			i;
+	int			small[32];
+	int		   *idx = n <= 32 ? small : palloc(sizeof(int) * n);
 
+	/* an object's entries are n keys, then their n values */
+	Assert(JsonContainerIsObject(obj));
 	memset(slots, 0, sizeof(JsonbValue *) * nslots);
-	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	for (i = 0; i < n; i++)
 	{
-		if (tok == WJB_KEY)
+		uint32		je = obj->children[i];
+		uint32		len = JBE_HAS_OFF(je) ? JBE_OFFLENFLD(je) - offset : JBE_OFFLENFLD(je);
+		const char *k = base + offset;
+
+		idx[i] = KeyIndex(keys, k, len);
+		if (idx[i] < 0)
 		{
-			idx = KeyIndex(keys, v.val.string.val, v.val.string.len);
-			if (idx < 0)
+			unknown++;
+			if (strict && !(len > 2 && memcmp(k, "x-", 2) == 0))
 			{
-				unknown++;
-				if (strict &&
-					!(v.val.string.len > 2 && memcmp(v.val.string.val, "x-", 2) == 0))
-					SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, StrOf(&v)),
-								"unknown key \"%s\"", StrOf(&v));
+				char	   *name = pnstrdup(k, len);
+
+				SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, name),
+							"unknown key \"%s\"", name);
 			}
 		}
-		else if (tok == WJB_VALUE && idx >= 0 && idx < nslots)
-		{
-			store[idx] = v;
-			slots[idx] = &store[idx];
-		}
+		JBE_ADVANCE_OFFSET(offset, je);
 	}
+	for (i = 0; i < n; i++)
+	{
+		uint32		je = obj->children[n + i];
+		uint32		len = JBE_HAS_OFF(je) ? JBE_OFFLENFLD(je) - offset : JBE_OFFLENFLD(je);
+		JsonbValue *v;
+
+		if (idx[i] >= 0 && idx[i] < nslots)
+		{
+			v = &store[idx[i]];
+			DecodeEntry(base, offset, je, len, v);
+			slots[idx[i]] = v;
+		}
+		JBE_ADVANCE_OFFSET(offset, je);
+	}
+	if (idx != small)
+		pfree(idx);
 	return unknown;
 }
 
@@ -1638,15 +1731,13 @@ ParseRecord(ParseCtx *ctx, JsonbContainer *obj, const JPath *path, const char *n
 	n = JsonContainerSize(fc);
 	t->fields = palloc0(sizeof(CField) * Max(n, 1));
 	{
-		JsonbIterator *it = JsonbIteratorInit(fc);
+		ArrayWalk	w;
 		JsonbValue	ev;
-		JsonbIteratorToken tok;
 
 		i = 0;
-		while ((tok = JsonbIteratorNext(&it, &ev, true)) != WJB_DONE)
+		ArrayWalkInit(&w, fc);
+		while (ArrayWalkNext(&w, &ev))
 		{
-			if (tok != WJB_ELEM)
-				continue;
 			if (ctx->format == SF_AVRO)
 				ParseAvroField(ctx, &t->fields[i], &ev, JI(fpath, i), fns, probe);
 			else
@@ -1886,19 +1977,17 @@ ParseTypeInner(ParseCtx *ctx, JsonbValue *v, const JPath *path, const char *ns)
 		int			i,
 					j,
 					n = JsonContainerSize(c);
-		JsonbIterator *it = JsonbIteratorInit(c);
+		ArrayWalk	w;
 		JsonbValue	ev;
-		JsonbIteratorToken tok;
 		CType	  **branches = palloc(sizeof(CType *) * Max(n, 1));
 		bool		all_primitive = true;
 
 		i = 0;
-		while ((tok = JsonbIteratorNext(&it, &ev, true)) != WJB_DONE)
+		ArrayWalkInit(&w, c);
+		while (ArrayWalkNext(&w, &ev))
 		{
 			CType	   *b;
 
-			if (tok != WJB_ELEM)
-				continue;
 			CHECK_FOR_INTERRUPTS();
 			b = ParseType(ctx, &ev, JI(path, i), ns);
 			if (b->kind == CK_UNION)
@@ -2398,12 +2487,16 @@ ParseFieldList(ParseCtx *ctx, JsonbContainer *arr, const JPath *path)
 
 	t->name = t->fullname = "";
 	t->fields = palloc0(sizeof(CField) * Max(n, 1));
-	for (i = 0; i < n; i++)
 	{
-		JsonbValue	ev = *getIthJsonbValueFromContainer(arr, i);
+		ArrayWalk	w;
+		JsonbValue	ev;
 
-		ParseNativeField(ctx, &t->fields[i], &ev, JI(path, i), "");
-		t->nfields++;
+		ArrayWalkInit(&w, arr);
+		for (i = 0; ArrayWalkNext(&w, &ev); i++)
+		{
+			ParseNativeField(ctx, &t->fields[i], &ev, JI(path, i), "");
+			t->nfields++;
+		}
 	}
 	IndexFields(ctx, t, path);
 	return t;
