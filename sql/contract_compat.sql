@@ -238,3 +238,16 @@ SELECT pg_temp.err($q$SELECT datamesh.schema_format('{"type": "record", "name": 
 SELECT change_kind, path, old_reads_new, new_reads_old
   FROM check_compatibility('{"type": "record", "name": "R", "fields": [{"name": "a", "type": "int"}, {"name": "b", "type": ["null", "string"], "default": null}]}',
                            '[{"name": "a", "type": "bigint", "required": true}]');
+
+--
+-- Seed 002's DataContract schema section, read from its YAML
+--
+\set seed_yaml 'schema:\n  format: avro\n  registry: schema-registry.datamesh.company.com\n  compatibility: backward  # Allows adding optional fields, removing fields\n\n  definition:\n    type: record\n    name: Customer360\n    fields:\n      - name: customer_id\n        type: string\n        doc: "Unique customer identifier"\n        required: true\n        pii: false\n\n      - name: email\n        type: ["null", "string"]\n        doc: "Customer email address"\n        required: false\n        pii: true\n        privacy_classification: sensitive\n\n      - name: country\n        type: string\n        doc: "Customer country (ISO 3166-1 alpha-2)"\n        required: true\n        pii: false\n\n      - name: lifetime_value\n        type: double\n        doc: "Total revenue from customer (USD)"\n        required: true\n        pii: false\n        min: 0\n\n      - name: segment\n        type: string\n        doc: "Customer segment"\n        required: true\n        pii: false\n        enum: ["high_value", "medium_value", "low_value"]\n'
+CREATE TEMP TABLE seed002 AS SELECT datamesh.yaml_to_jsonb(E:'seed_yaml') -> 'schema' AS s;
+SELECT schema_format(s) FROM seed002;
+SELECT f.* FROM seed002, schema_fields(s) f;
+-- its declared mode (backward) lets a field go; the default (FULL) does not
+SELECT m, is_compatible(s, s #- '{definition,fields,2}', m) FROM seed002, unnest(ARRAY[s ->> 'compatibility', 'FULL']) m;
+-- a new optional field passes both
+SELECT m, is_compatible(s, jsonb_insert(s, '{definition,fields,5}', '{"name": "nickname", "type": ["null", "string"], "required": false}'), m)
+  FROM seed002, unnest(ARRAY[s ->> 'compatibility', 'FULL']) m;
