@@ -251,3 +251,27 @@ SELECT m, is_compatible(s, s #- '{definition,fields,2}', m) FROM seed002, unnest
 -- a new optional field passes both
 SELECT m, is_compatible(s, jsonb_insert(s, '{definition,fields,5}', '{"name": "nickname", "type": ["null", "string"], "required": false}'), m)
   FROM seed002, unnest(ARRAY[s ->> 'compatibility', 'FULL']) m;
+
+--
+-- More native shapes: unions of several types, maps, Avro enums, arrays of
+-- records in JSON Schema, renames with aliases, required without nullability
+--
+SELECT * FROM pg_temp.changes('[{"name": "v", "type": ["int", "string"]}]', '[{"name": "v", "type": ["long", "string"]}]');
+SELECT * FROM pg_temp.changes('[{"name": "v", "type": ["int", "string"]}]', '[{"name": "v", "type": ["int", "string", "boolean"]}]');
+SELECT * FROM pg_temp.changes('[{"name": "m", "type": {"type": "map", "values": "int"}}]', '[{"name": "m", "type": {"type": "map", "values": "bigint"}}]');
+SELECT * FROM pg_temp.changes('[{"name": "e", "type": {"type": "enum", "name": "E", "symbols": ["A", "B"]}}]',
+                              '[{"name": "e", "type": {"type": "enum", "name": "E", "symbols": ["A", "B", "C"]}}]');
+SELECT * FROM pg_temp.changes('[{"name": "e", "type": {"type": "enum", "name": "E", "symbols": ["A", "B"]}}]', '[{"name": "e", "type": "text"}]');
+SELECT * FROM pg_temp.changes('{"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object", "properties": {"sku": {"type": "string"}, "qty": {"type": "integer", "minimum": 1}}, "required": ["sku"]}}}}',
+                              '{"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object", "properties": {"sku": {"type": "string", "maxLength": 20}, "qty": {"type": "integer", "minimum": 0}}, "required": ["sku", "qty"]}}}}');
+-- a native rename: the new field reads the old through its alias, old queries lose the column
+SELECT * FROM pg_temp.changes('[{"name": "cust", "type": "text"}]', '[{"name": "customer", "type": "text", "aliases": ["cust"]}]');
+-- required without a change of nullability
+SELECT * FROM pg_temp.changes('[{"name": "a", "type": "int", "required": false, "nullable": false}]', '[{"name": "a", "type": "int", "required": true}]');
+-- nested record renamed (native: documentation), record doc
+SELECT * FROM pg_temp.changes('[{"name": "r", "type": {"type": "record", "name": "A", "fields": [{"name": "x", "type": "int"}]}}]',
+                              '[{"name": "r", "type": {"type": "record", "name": "B", "fields": [{"name": "x", "type": "int"}]}}]');
+-- field order does not matter
+SELECT * FROM pg_temp.changes('[{"name": "a", "type": "int"}, {"name": "b", "type": "text"}]', '[{"name": "b", "type": "text"}, {"name": "a", "type": "int"}]');
+-- quoted paths for names that are not identifiers
+SELECT * FROM pg_temp.changes('[{"name": "order id", "type": "int"}]', '[{"name": "order id", "type": "text"}]');

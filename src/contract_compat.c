@@ -277,6 +277,28 @@ Emit(CompatCtx *ctx, const char *kind, const Path *path, const char *key,
 		c->old_reads_new = c->old_reads_new && ok;
 }
 
+/* A type for messages: Avro's names for Avro schemas, SQL's otherwise */
+static char *
+Display(const CompatCtx *ctx, const CType *t)
+{
+	if (ctx->format == SF_AVRO)
+		return CTypeDisplay(t);
+	switch (t->kind)
+	{
+		case CK_RECORD:
+		case CK_ENUM:
+		case CK_FIXED:
+		case CK_MAP:
+		case CK_UNION:
+		case CK_NULL:
+			return CTypeDisplay(t);
+		case CK_ARRAY:
+			return psprintf("%s[]", Display(ctx, t->items));
+		default:
+			return SqlTypeOf(t);
+	}
+}
+
 /* ---------- type rules ---------- */
 
 /* Avro primitive promotions: can reader kind r read writer kind w? */
@@ -489,8 +511,8 @@ ReadScalar(CompatCtx *ctx, const CType *r, const CType *w, const Path *path)
 	ok = ctx->reader_is_new ? new_reads_old : old_reads_new;
 	if (!ctx->emit)
 		return ok;
-	od = CTypeDisplay(o);
-	nd = CTypeDisplay(n);
+	od = Display(ctx, o);
+	nd = Display(ctx, n);
 	if (strcmp(od, nd) == 0)
 		return ok;
 	if (new_reads_old && !old_reads_new)
@@ -560,7 +582,7 @@ ReadUnion(CompatCtx *ctx, const CType *r, const CType *w, const Path *path)
 			(void) ReadType(ctx, exact, b, path);
 		else
 		{
-			char	   *bd = CTypeDisplay(b);
+			char	   *bd = Display(ctx, b);
 			bool		isnull = b->kind == CK_NULL;
 			const char *kind;
 
@@ -775,6 +797,21 @@ MatchWriterField(const CType *w, const CField *rf, bool use_aliases, const Path 
 	return wi;
 }
 
+/*
+ * Is an unread writer field the other side of a rename, one of its aliases
+ * naming a reader field?  The other walk reports it (field_renamed).
+ */
+static bool
+RenameTarget(const CType *r, const CField *wf)
+{
+	int			i;
+
+	for (i = 0; i < wf->naliases; i++)
+		if (CFieldLookup(r, wf->aliases[i]) >= 0)
+			return true;
+	return false;
+}
+
 /* Resolve two records field by field */
 static bool
 ReadRecord(CompatCtx *ctx, const CType *r, const CType *w, const Path *path)
@@ -831,11 +868,11 @@ ReadRecord(CompatCtx *ctx, const CType *r, const CType *w, const Path *path)
 			if (!ok && !ctx->emit)
 				return false;
 			if (ctx->reader_is_new)
-				Emit(ctx, "field_added", &fp, NULL, NULL, JStr(CTypeDisplay(rf->type)), fok, BC_MINOR,
+				Emit(ctx, "field_added", &fp, NULL, NULL, JStr(Display(ctx, rf->type)), fok, BC_MINOR,
 					 psprintf("field added%s", fok ? "" :
 							  avro ? " without a default" : " as required (not nullable) without a default"));
 			else
-				Emit(ctx, "field_removed", &fp, NULL, JStr(CTypeDisplay(rf->type)), NULL, fok, BC_MINOR,
+				Emit(ctx, "field_removed", &fp, NULL, JStr(Display(ctx, rf->type)), NULL, fok, BC_MINOR,
 					 psprintf("field removed%s", fok ? " (old readers use its default)" : ""));
 		}
 	}
@@ -844,20 +881,20 @@ ReadRecord(CompatCtx *ctx, const CType *r, const CType *w, const Path *path)
 		const CField *wf = &w->fields[i];
 		Path		fp;
 
-		if (matched[i])
+		if (matched[i] || RenameTarget(r, wf))
 			continue;
 		fp.parent = path;
 		fp.seg = wf->name;
 		fp.suffix = NULL;
 		if (ctx->reader_is_new)
-			Emit(ctx, "field_removed", &fp, NULL, JStr(CTypeDisplay(wf->type)), NULL, true, BC_MINOR,
+			Emit(ctx, "field_removed", &fp, NULL, JStr(Display(ctx, wf->type)), NULL, true, BC_MINOR,
 				 avro && wf->has_default ? pstrdup("field removed (old readers use its default)") :
 				 pstrdup("field removed"));
 		else
 		{
 			bool		fok = avro || wf->nullable || wf->has_default;
 
-			Emit(ctx, "field_added", &fp, NULL, NULL, JStr(CTypeDisplay(wf->type)), true, BC_MINOR,
+			Emit(ctx, "field_added", &fp, NULL, NULL, JStr(Display(ctx, wf->type)), true, BC_MINOR,
 				 psprintf("field added%s", avro || fok ? "" :
 						  " as required (not nullable) without a default"));
 		}
@@ -909,7 +946,7 @@ ReadType(CompatCtx *ctx, const CType *r, const CType *w, const Path *path)
 			{
 				ok = false;
 				Emit(ctx, "type_changed", path, "size",
-					 JStr(CTypeDisplay(OLD_OF(ctx, r, w))), JStr(CTypeDisplay(NEW_OF(ctx, r, w))),
+					 JStr(Display(ctx, OLD_OF(ctx, r, w))), JStr(Display(ctx, NEW_OF(ctx, r, w))),
 					 false, BC_MINOR,
 					 psprintf("fixed size changed from %d to %d",
 							  OLD_OF(ctx, r, w)->size, NEW_OF(ctx, r, w)->size));
