@@ -32,7 +32,11 @@ echo "$out" | sed -n 's/^ *RESULT \(.*\) \([0-9.e-]*\)$/\1\t\2/p' | awk -F'\t' -
         n = split("native is_compatible|native check_compatibility (all rows)|native required_bump|avro is_compatible|avro check_compatibility (all rows)", keys, "|");
         for (i = 1; i <= n; i++) {
             k = keys[i];
-            printf "%-40s median %.3f ms for two %d-field contracts: %.2fx the 1 ms target (%s); seed approach %.3f ms = %.2fx this\n",
-                k, m[k], fields, m[k] / 1.0, m[k] < 1.0 ? "met" : "NOT met", seed, seed / m[k];
+            if (fields == 1000)
+                printf "%-40s median %.3f ms for two %d-field contracts: %.2fx the 1 ms target (%s); seed approach %.3f ms = %.2fx this\n",
+                    k, m[k], fields, m[k] / 1.0, m[k] < 1.0 ? "met" : "NOT met", seed, seed / m[k];
+            else
+                printf "%-40s median %.3f ms for two %d-field contracts (%.3f ms per 1,000 fields; the 1 ms target is for 1,000); seed approach %.3f ms = %.2fx this\n",
+                    k, m[k], fields, m[k] * 1000 / fields, seed, seed / m[k];
         }
     }'
