@@ -13,7 +13,13 @@
  *	  Schema;
  *	- an object with "definition" (a contract's whole schema section): its
  *	  definition.
- * Every error names the argument and the JSON path of the offending value.
+ * Every error names the argument and the JSON path of the offending value
+ * (paths are built on the stack and rendered only for an error).
+ *
+ * Speed matters (a check of two 1,000-field contracts must take well under a
+ * millisecond): jsonb objects and arrays are decoded in place with jsonb.h's
+ * JEntry macros, each field's keys in one pass, and a record that looks like
+ * Avro is read as Avro on trial instead of being checked first.
  */
 #include "postgres.h"
 
@@ -2206,7 +2212,7 @@ ParseJsonSchemaObject(ParseCtx *ctx, JsonbContainer *obj, const JPath *path)
 		t->nfields++;
 	}
 done:
-	/* jsonb keeps object keys sorted (shorter first); that order is the field order */
+	/* jsonb keeps object keys sorted (shorter first): that is the field order */
 	IndexFields(ctx, t, ppath);
 	return t;
 }
