@@ -275,3 +275,18 @@ SELECT * FROM pg_temp.changes('[{"name": "r", "type": {"type": "record", "name":
 SELECT * FROM pg_temp.changes('[{"name": "a", "type": "int"}, {"name": "b", "type": "text"}]', '[{"name": "b", "type": "text"}, {"name": "a", "type": "int"}]');
 -- quoted paths for names that are not identifiers
 SELECT * FROM pg_temp.changes('[{"name": "order id", "type": "int"}]', '[{"name": "order id", "type": "text"}]');
+
+--
+-- JSON Schema local references (#/definitions/NAME, #/$defs/NAME)
+--
+\set jr '{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", "$defs": {"money": {"type": "number", "minimum": 0}, "address": {"type": "object", "properties": {"city": {"type": "string"}, "zip": {"type": "string", "maxLength": 5}}, "required": ["city"]}}, "properties": {"price": {"$ref": "#/$defs/money", "description": "unit price"}, "billing": {"$ref": "#/$defs/address"}, "shipping": {"$ref": "#/$defs/address"}}, "required": ["price"]}'
+SELECT ordinal, name, type, sql_type, nullable, required, doc, min_value FROM schema_fields(:'jr');
+-- changing the definition changes every field that uses it
+SELECT * FROM pg_temp.changes(:'jr', replace(:'jr', '"maxLength": 5', '"maxLength": 10')::jsonb);
+SELECT pg_temp.err($q$SELECT * FROM datamesh.schema_fields('{"type": "object", "properties": {"a": {"$ref": "other.json#/x"}}}')$q$);
+SELECT pg_temp.err($q$SELECT * FROM datamesh.schema_fields('{"type": "object", "properties": {"a": {"$ref": "#/definitions/missing"}}}')$q$);
+SELECT pg_temp.err($q$SELECT * FROM datamesh.schema_fields('{"type": "object", "definitions": {"n": {"type": "object", "properties": {"next": {"$ref": "#/definitions/n"}}}}, "properties": {"a": {"$ref": "#/definitions/n"}}}')$q$);
+SELECT pg_temp.err($q$SELECT * FROM datamesh.schema_fields('{"type": "object", "definitions": {"a": {"b": {}}}, "properties": {"a": {"$ref": "#/definitions/a/b"}}}')$q$);
+SELECT pg_temp.err($q$SELECT * FROM datamesh.schema_fields('{"type": "object", "definitions": {"a": 1}, "properties": {"a": {"$ref": "#/definitions/a"}}}')$q$);
+SELECT pg_temp.err($q$SELECT * FROM datamesh.schema_fields('{"type": "object", "$defs": {"a": {"type": "integer", "minimum": 9, "maximum": 1}}, "properties": {"a": {"$ref": "#/$defs/a"}}}')$q$);
+SELECT pg_temp.err($q$SELECT * FROM datamesh.schema_fields('{"$ref": "#/$defs/a", "$defs": {"a": {"type": "object"}}}')$q$);

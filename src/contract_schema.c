@@ -106,6 +106,10 @@ typedef struct ParseCtx
 	bool		probe;			/* reading the root record's fields as Avro on trial */
 	bool		probe_type;		/* ... and now a field's top-level type */
 	bool		not_avro;		/* the trial found a field that is not pure Avro */
+	JsonbContainer *js_root;	/* JSON Schema: the root, for "$ref" */
+	const JPath *js_root_path;
+	const char *js_defs_key;	/* "definitions" or "$defs" of the last $ref */
+	List	   *refs;			/* definitions being read (recursion guard) */
 	int			nunions;		/* unions of primitives read so far */
 	CType	   *unions[MAX_INTERNED_UNIONS];
 } ParseCtx;
@@ -115,6 +119,7 @@ typedef struct ParseCtx
 static void SchemaError(ParseCtx *ctx, int sqlstate, const JPath *path,
 						const char *fmt,...) pg_attribute_printf(4, 5) pg_attribute_noreturn();
 static char *JPathString(const JPath *p);
+static JsonbContainer *ResolveRef(ParseCtx *ctx, JsonbValue *ref, const JPath *path, const char **name_out);
 static CType *ParseTypeInner(ParseCtx *ctx, JsonbValue *v, const JPath *path, const char *ns);
 static CType *ParseType(ParseCtx *ctx, JsonbValue *v, const JPath *path, const char *ns);
 static bool LooksLikeAvro(JsonbContainer *obj);
@@ -2114,7 +2119,7 @@ ParseTypeInner(ParseCtx *ctx, JsonbValue *v, const JPath *path, const char *ns)
 /* ---------- JSON Schema ---------- */
 
 static const char *const JsonSchemaUnsupported[] = {
-	"$ref", "oneOf", "anyOf", "allOf", "not", "if", "then", "else",
+	"oneOf", "anyOf", "allOf", "not", "if", "then", "else",
 	"patternProperties", "dependencies", "dependentSchemas", "dependentRequired",
 	"$dynamicRef", "unevaluatedProperties", NULL
 };
@@ -2129,6 +2134,74 @@ JsonSchemaCheckSupported(ParseCtx *ctx, JsonbContainer *obj, const JPath *path)
 		if (GetKey(obj, JsonSchemaUnsupported[i]) != NULL)
 			SchemaError(ctx, ERRCODE_FEATURE_NOT_SUPPORTED, JK(path, JsonSchemaUnsupported[i]),
 						"JSON Schema keyword \"%s\" is not supported", JsonSchemaUnsupported[i]);
+}
+
+/*
+ * The definition a local "$ref" names: "#/definitions/NAME" or
+ * "#/$defs/NAME" of the root schema.  Other references, and references that
+ * lead back to themselves, are refused.
+ */
+static JsonbContainer *
+ResolveRef(ParseCtx *ctx, JsonbValue *ref, const JPath *path, const char **name_out)
+{
+	char	   *s;
+	const char *key;
+	char	   *name;
+	JsonbValue *defs;
+	JsonbValue *def;
+	ListCell   *lc;
+	StringInfoData buf;
+	const char *p;
+
+	if (ref->type != jbvString)
+		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, path,
+					"expected a string, found %s", JsonTypeName(ref));
+	s = StrOf(ref);
+	if (strncmp(s, "#/definitions/", 14) == 0)
+	{
+		key = "definitions";
+		p = s + 14;
+	}
+	else if (strncmp(s, "#/$defs/", 8) == 0)
+	{
+		key = "$defs";
+		p = s + 8;
+	}
+	else
+		SchemaError(ctx, ERRCODE_FEATURE_NOT_SUPPORTED, path,
+					"only local references \"#/definitions/NAME\" and \"#/$defs/NAME\" are supported, not \"%s\"", s);
+	/* JSON Pointer: ~1 is "/", ~0 is "~"; a further "/" would go deeper */
+	initStringInfo(&buf);
+	for (; *p; p++)
+	{
+		if (*p == '/')
+			SchemaError(ctx, ERRCODE_FEATURE_NOT_SUPPORTED, path,
+						"reference \"%s\" goes deeper than one definition", s);
+		if (*p == '~' && (p[1] == '0' || p[1] == '1'))
+		{
+			appendStringInfoChar(&buf, p[1] == '0' ? '~' : '/');
+			p++;
+		}
+		else
+			appendStringInfoChar(&buf, *p);
+	}
+	name = buf.data;
+	if (ctx->js_root == NULL || (defs = GetKey(ctx->js_root, key)) == NULL || !IsObject(defs) ||
+		(def = GetKey(defs->val.binary.data, name)) == NULL)
+		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, path,
+					"reference \"%s\" names no definition", s);
+	if (!IsObject(def))
+		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(JK(ctx->js_root_path, key), name),
+					"a definition must be an object, found %s", JsonTypeName(def));
+	foreach(lc, ctx->refs)
+	{
+		if (strcmp((const char *) lfirst(lc), name) == 0)
+			SchemaError(ctx, ERRCODE_FEATURE_NOT_SUPPORTED, path,
+						"reference \"%s\" is recursive; recursive JSON Schemas are not supported", s);
+	}
+	ctx->js_defs_key = key;
+	*name_out = name;
+	return def->val.binary.data;
 }
 
 /* Read a JSON Schema "object" with properties into a record */
@@ -2306,6 +2379,22 @@ ParseJsonSchemaNode(ParseCtx *ctx, JsonbContainer *obj, const JPath *path, CFiel
 	if (++ctx->depth > MAX_SCHEMA_DEPTH)
 		SchemaError(ctx, ERRCODE_PROGRAM_LIMIT_EXCEEDED, path,
 					"schemas are nested more than %d levels deep", MAX_SCHEMA_DEPTH);
+	v = GetKey(obj, "$ref");
+	if (v != NULL)
+	{
+		/* a local reference: read the definition in place of this schema */
+		const char *name;
+		JsonbContainer *def = ResolveRef(ctx, v, JK(path, "$ref"), &name);
+		const JPath *dpath = JK(JK(ctx->js_root_path, ctx->js_defs_key), name);
+
+		if (f->doc == NULL)
+			f->doc = GetString(ctx, obj, "description", path, false);
+		ctx->refs = lappend(ctx->refs, (void *) name);
+		t = ParseJsonSchemaNode(ctx, def, dpath, f);
+		ctx->refs = list_delete_last(ctx->refs);
+		ctx->depth--;
+		return t;
+	}
 	JsonSchemaCheckSupported(ctx, obj, path);
 	if (tv == NULL)
 	{
@@ -2606,6 +2695,11 @@ ParseContractSchema(Jsonb *schema, const char *argname)
 			SchemaError(&ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "type"),
 						"a JSON Schema contract must describe an object");
 		JsonSchemaCheckSupported(&ctx, root, path);
+		if (GetKey(root, "$ref") != NULL)
+			SchemaError(&ctx, ERRCODE_FEATURE_NOT_SUPPORTED, JK(path, "$ref"),
+						"a JSON Schema contract must describe its object itself, not through \"$ref\"");
+		ctx.js_root = root;
+		ctx.js_root_path = path;
 		cs->format = SF_JSON_SCHEMA;
 		cs->root = ParseJsonSchemaObject(&ctx, root, path);
 		return cs;
