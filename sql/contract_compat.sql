@@ -290,3 +290,4 @@ SELECT pg_temp.err($q$SELECT * FROM datamesh.schema_fields('{"type": "object", "
 SELECT pg_temp.err($q$SELECT * FROM datamesh.schema_fields('{"type": "object", "definitions": {"a": 1}, "properties": {"a": {"$ref": "#/definitions/a"}}}')$q$);
 SELECT pg_temp.err($q$SELECT * FROM datamesh.schema_fields('{"type": "object", "$defs": {"a": {"type": "integer", "minimum": 9, "maximum": 1}}, "properties": {"a": {"$ref": "#/$defs/a"}}}')$q$);
 SELECT pg_temp.err($q$SELECT * FROM datamesh.schema_fields('{"$ref": "#/$defs/a", "$defs": {"a": {"type": "object"}}}')$q$);
+SELECT pg_temp.err($q$SELECT * FROM datamesh.schema_fields('{"type": "object", "$ref": "#/$defs/a", "$defs": {"a": {"type": "object"}}}')$q$);
