@@ -558,9 +558,19 @@ ReadUnion(CompatCtx *ctx, const CType *r, const CType *w, const Path *path)
 		bool		exact_ok = false;
 		bool		save = ctx->emit;
 
+		/* the branch of the same type: by full name first, then by short name */
 		for (j = 0; j < nr; j++)
-			if (SameBranch(rb[j], b))
+		{
+			if (!SameBranch(rb[j], b))
+				continue;
+			if (!IsNamed(b->kind) || strcmp(rb[j]->fullname, b->fullname) == 0)
+			{
 				exact = rb[j];
+				break;
+			}
+			if (exact == NULL)
+				exact = rb[j];
+		}
 		/* the same scalar branch on both sides reads as itself */
 		if (exact != NULL && !IsStructured(b->kind) && ReadScalar(ctx, exact, b, path))
 			continue;
