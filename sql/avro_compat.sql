@@ -300,7 +300,10 @@ SELECT pg_temp.err($q$SELECT datamesh.is_compatible('{"type": "record", "name": 
 \set multi_writer '{"type": "record", "name": "base", "fields": [{"name": "check_enum_symbols_field", "type": {"type": "enum", "name": "check_enum_symbols_type", "symbols": ["A", "B", "C", "D"]}}, {"name": "check_enum_name_field", "type": {"type": "enum", "name": "check_enum_name_type_ERR", "symbols": ["A", "B", "C", "D"]}}, {"name": "type_mismatch_field", "type": "long"}, {"name": "sub_record", "type": {"type": "record", "name": "sub_record_type", "fields": [{"name": "identical_1_field", "type": "long", "default": 42}, {"name": "fixed_length_mismatch_field", "type": {"type": "fixed", "name": "fixed_length_mismatch_type", "size": 8}}, {"name": "union_missing_branches_field", "type": ["boolean", "double", "string"]}, {"name": "reader_union_does_not_support_type_field", "type": "long"}, {"name": "record_fqn_mismatch_field", "type": {"type": "record", "name": "recordA", "namespace": "nsA", "fields": [{"name": "A_field_0", "type": "boolean", "default": true}, {"name": "array_type_mismatch_field", "type": {"type": "array", "items": "boolean"}}]}}]}}]}'
 SELECT change_kind, path, old_value, new_value, new_reads_old
   FROM check_compatibility(:'multi_writer', :'multi_reader') ORDER BY path, change_kind, old_value::text;
--- Avro reports 9 incompatibilities at 9 places (the missing symbols B and D
--- as one); the rows that break new readers are at the same 9 places
-SELECT count(DISTINCT (path, change_kind)) AS places, count(*) AS rows
+-- Avro reports 9 incompatibilities: the missing enum symbols B and D as one,
+-- the two missing union branches as two.  The rows that break new readers are
+-- 10, one per symbol and per branch: 9 once the symbols are taken together.
+SELECT count(*) AS rows,
+       count(DISTINCT CASE WHEN change_kind LIKE 'enum_value%' THEN path || ' ' || change_kind
+                           ELSE path || ' ' || change_kind || ' ' || coalesce(old_value::text, '') END) AS avro_incompatibilities
   FROM check_compatibility(:'multi_writer', :'multi_reader') WHERE NOT new_reads_old;
