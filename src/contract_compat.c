@@ -571,9 +571,21 @@ ReadUnion(CompatCtx *ctx, const CType *r, const CType *w, const Path *path)
 			if (exact == NULL)
 				exact = rb[j];
 		}
-		/* the same scalar branch on both sides reads as itself */
-		if (exact != NULL && !IsStructured(b->kind) && ReadScalar(ctx, exact, b, path))
-			continue;
+		/* the same scalar branch on both sides, when it reads, is the answer */
+		if (exact != NULL && !IsStructured(b->kind))
+		{
+			bool		sok;
+
+			ctx->emit = false;
+			sok = ReadScalar(ctx, exact, b, path);
+			ctx->emit = save;
+			if (sok)
+			{
+				if (ctx->emit)
+					(void) ReadScalar(ctx, exact, b, path);
+				continue;
+			}
+		}
 		ctx->emit = false;
 		if (exact != NULL)
 			exact_ok = compatible = ReadType(ctx, exact, b, path);
