@@ -307,3 +307,37 @@ SELECT count(*) AS rows,
        count(DISTINCT CASE WHEN change_kind LIKE 'enum_value%' THEN path || ' ' || change_kind
                            ELSE path || ' ' || change_kind || ' ' || coalesce(old_value::text, '') END) AS avro_incompatibilities
   FROM check_compatibility(:'multi_writer', :'multi_reader') WHERE NOT new_reads_old;
+
+--
+-- Random Avro schema pairs (fixed seed): the verdict of is_compatible and the
+-- flags of the rows always agree, both ways
+--
+SELECT setseed(0.17);
+CREATE TEMP TABLE fuzz_types AS
+SELECT (ARRAY['"int"','"long"','"float"','"double"','"string"','"bytes"','"boolean"','["null","int"]','["null","string"]','["int","string"]','["null","long","string"]',
+              '{"type":"array","items":"int"}','{"type":"array","items":"long"}','{"type":"map","values":"string"}','{"type":"map","values":"bytes"}',
+              '{"type":"enum","name":"E","symbols":["A","B"]}','{"type":"enum","name":"E","symbols":["A","B","C"]}','{"type":"enum","name":"E","symbols":["A","B"],"default":"A"}',
+              '{"type":"fixed","name":"F","size":4}','{"type":"fixed","name":"F","size":8}',
+              '{"type":"record","name":"S","fields":[{"name":"x","type":"int"}]}','{"type":"record","name":"S","fields":[{"name":"x","type":"long"},{"name":"y","type":"string","default":""}]}',
+              '["null",{"type":"record","name":"S","fields":[{"name":"x","type":"int"}]}]'])[i]::jsonb AS ty, i
+  FROM generate_series(1, 23) i;
+CREATE TEMP TABLE fuzz AS
+SELECT g AS id, jsonb_build_object('type', 'record', 'name', 'R', 'fields',
+  (SELECT jsonb_agg(CASE WHEN random() < 0.3 AND jsonb_typeof(ty) = 'array' AND ty ->> 0 = 'null' THEN jsonb_build_object('name', 'f' || j, 'type', ty, 'default', NULL)
+                          WHEN random() < 0.2 AND ty = '"int"' THEN jsonb_build_object('name', 'f' || j, 'type', ty, 'default', 1)
+                          ELSE jsonb_build_object('name', 'f' || j, 'type', ty) END
+                     )
+     FROM generate_series(1, 1 + floor(random()*4)::int + 0 * g) j,
+          LATERAL (SELECT ty FROM fuzz_types ORDER BY random() + 0 * j LIMIT 1) tt)) AS schema
+FROM generate_series(1, 150) g;
+-- a schema using one named type in two fields defines it twice: drop those
+DELETE FROM fuzz WHERE pg_temp.err(format('SELECT datamesh.schema_format(%L)', schema)) <> 'no error';
+SELECT count(*) FILTER (WHERE schema_format(schema) <> 'avro') AS not_avro, count(*) FROM fuzz;
+SELECT count(*) AS pairs,
+       count(*) FILTER (WHERE is_compatible(a.schema, b.schema, 'BACKWARD') IS DISTINCT FROM
+                        (SELECT coalesce(bool_and(new_reads_old), true) FROM check_compatibility(a.schema, b.schema))) AS backward_mismatch,
+       count(*) FILTER (WHERE is_compatible(a.schema, b.schema, 'FORWARD') IS DISTINCT FROM
+                        (SELECT coalesce(bool_and(old_reads_new), true) FROM check_compatibility(a.schema, b.schema))) AS forward_mismatch,
+       count(*) FILTER (WHERE is_compatible(a.schema, b.schema, 'BACKWARD')) AS backward_ok,
+       count(*) FILTER (WHERE is_compatible(a.schema, b.schema, 'FORWARD')) AS forward_ok
+  FROM fuzz a JOIN fuzz b ON b.id BETWEEN a.id + 1 AND a.id + 20;

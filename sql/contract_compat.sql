@@ -294,3 +294,27 @@ SELECT pg_temp.err($q$SELECT * FROM datamesh.schema_fields('{"type": "object", "
 -- a union branch read by another branch: the rows agree with the verdict
 SELECT * FROM pg_temp.changes('[{"name": "v", "type": ["varchar(10)", "int"]}]', '[{"name": "v", "type": ["varchar(5)", "text", "int"]}]', 'BACKWARD');
 SELECT is_compatible('[{"name": "v", "type": ["varchar(10)", "int"]}]'::jsonb, '[{"name": "v", "type": ["varchar(5)", "text", "int"]}]', 'BACKWARD');
+
+--
+-- Random native schema pairs (fixed seed): the verdict of is_compatible and
+-- the flags of the rows always agree, both ways
+--
+SELECT setseed(0.42);
+CREATE TEMP TABLE fuzz AS
+SELECT g AS id,
+  (SELECT jsonb_agg(f) FROM (
+     SELECT jsonb_strip_nulls(jsonb_build_object('name', 'f' || j,
+        'type', (ARRAY['int','bigint','smallint','text','varchar(5)','varchar(10)','numeric(10,2)','numeric','double','real','date','timestamptz','uuid','boolean'])[1 + floor(random()*14)::int],
+        'nullable', CASE WHEN random() < 0.5 THEN random() < 0.5 END,
+        'min', CASE WHEN random() < 0.2 THEN floor(random()*3) END)) AS f
+       FROM generate_series(1, 1 + floor(random()*4)::int + 0 * g) j) s) AS schema
+FROM generate_series(1, 150) g;
+-- min only on numeric types: drop min elsewhere
+UPDATE fuzz SET schema = (SELECT jsonb_agg(CASE WHEN f->>'type' IN ('text','varchar(5)','varchar(10)','date','timestamptz','uuid','boolean') THEN f - 'min' ELSE f END) FROM jsonb_array_elements(schema) f);
+SELECT count(*) AS pairs,
+       count(*) FILTER (WHERE is_compatible(a.schema, b.schema, 'BACKWARD') IS DISTINCT FROM
+                        (SELECT coalesce(bool_and(new_reads_old), true) FROM check_compatibility(a.schema, b.schema))) AS backward_mismatch,
+       count(*) FILTER (WHERE is_compatible(a.schema, b.schema, 'FORWARD') IS DISTINCT FROM
+                        (SELECT coalesce(bool_and(old_reads_new), true) FROM check_compatibility(a.schema, b.schema))) AS forward_mismatch,
+       count(*) FILTER (WHERE is_compatible(a.schema, b.schema, 'BACKWARD')) AS backward_ok
+  FROM fuzz a JOIN fuzz b ON b.id BETWEEN a.id + 1 AND a.id + 20;
