@@ -25,6 +25,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
+#include "utils/hsearch.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
@@ -109,6 +110,15 @@ typedef struct Pair
 	const CType *w;
 } Pair;
 
+/* A named-type pair already resolved in one walk, and the verdict */
+typedef struct MemoEntry
+{
+	Pair		key;
+	bool		reader_is_new;
+	bool		emit;
+	bool		ok;
+} MemoEntry;
+
 /* State of one comparison (both walks) */
 typedef struct CompatCtx
 {
@@ -122,6 +132,7 @@ typedef struct CompatCtx
 	Pair	   *inprogress;
 	int			ninprogress;
 	int			maxinprogress;
+	HTAB	   *memo;			/* MemoEntry by pair, walk and mode */
 } CompatCtx;
 
 static bool ReadType(CompatCtx *ctx, const CType *r, const CType *w, const Path *path);
@@ -925,6 +936,68 @@ ReadRecord(CompatCtx *ctx, const CType *r, const CType *w, const Path *path)
 	return ok;
 }
 
+/* The memo key of a pair in the current walk and mode */
+static void
+MemoKey(const CompatCtx *ctx, const CType *r, const CType *w, bool emit, MemoEntry *key)
+{
+	memset(key, 0, sizeof(*key));
+	key->key.r = r;
+	key->key.w = w;
+	key->reader_is_new = ctx->reader_is_new;
+	key->emit = emit;
+}
+
+/*
+ * Was this named pair resolved before in this walk?  A named type used in
+ * many places (possibly at many depths) is resolved once, as Avro's checker
+ * memoizes it, so that a check never grows with the number of paths.  Its
+ * changes are reported at the first place it is met.  A silent decision can
+ * reuse a reporting one, not the reverse (the reporting one must emit).
+ */
+static bool
+MemoLookup(CompatCtx *ctx, const CType *r, const CType *w, bool *ok)
+{
+	MemoEntry	key;
+	MemoEntry  *e;
+
+	if (ctx->memo == NULL)
+		return false;
+	MemoKey(ctx, r, w, ctx->emit, &key);
+	e = hash_search(ctx->memo, &key, HASH_FIND, NULL);
+	if (e == NULL && !ctx->emit)
+	{
+		MemoKey(ctx, r, w, true, &key);
+		e = hash_search(ctx->memo, &key, HASH_FIND, NULL);
+	}
+	if (e == NULL)
+		return false;
+	*ok = e->ok;
+	return true;
+}
+
+/* Remember the verdict of a named pair */
+static void
+MemoStore(CompatCtx *ctx, const CType *r, const CType *w, bool ok)
+{
+	MemoEntry	key;
+	MemoEntry  *e;
+	bool		found;
+
+	if (ctx->memo == NULL)
+	{
+		HASHCTL		hctl;
+
+		hctl.keysize = offsetof(MemoEntry, ok);
+		hctl.entrysize = sizeof(MemoEntry);
+		hctl.hcxt = CurrentMemoryContext;
+		ctx->memo = hash_create("datamesh compatibility memo", 64, &hctl,
+								HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	MemoKey(ctx, r, w, ctx->emit, &key);
+	e = hash_search(ctx->memo, &key, HASH_ENTER, &found);
+	e->ok = ok;
+}
+
 /* Resolve reader type r against writer type w */
 static bool
 ReadType(CompatCtx *ctx, const CType *r, const CType *w, const Path *path)
@@ -942,9 +1015,13 @@ ReadType(CompatCtx *ctx, const CType *r, const CType *w, const Path *path)
 	/* recursive named types: a pair already being resolved is assumed to match */
 	if (IsNamed(r->kind))
 	{
+		bool		known;
+
 		for (i = 0; i < ctx->ninprogress; i++)
 			if (ctx->inprogress[i].r == r && ctx->inprogress[i].w == w)
 				return true;
+		if (MemoLookup(ctx, r, w, &known))
+			return known;
 		if (ctx->ninprogress == ctx->maxinprogress)
 		{
 			ctx->maxinprogress *= 2;
@@ -989,7 +1066,10 @@ ReadType(CompatCtx *ctx, const CType *r, const CType *w, const Path *path)
 			ok = true;
 	}
 	if (IsNamed(r->kind))
+	{
 		ctx->ninprogress--;
+		MemoStore(ctx, r, w, ok);
+	}
 	return ok;
 }
 

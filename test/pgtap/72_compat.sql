@@ -1,7 +1,7 @@
 -- Compatibility checker: function shape, who may call it, and hostile input
 -- (deep nesting, huge unions, recursive types, a hostile search_path).
 BEGIN;
-SELECT plan(30);
+SELECT plan(32);
 
 SELECT has_function('datamesh', 'check_compatibility', ARRAY['jsonb', 'jsonb', 'text'], 'check_compatibility(old, new, mode)');
 SELECT has_function('datamesh', 'check_compatibility', ARRAY['jsonb[]', 'jsonb', 'text'], 'check_compatibility(previous[], new, mode)');
@@ -79,6 +79,24 @@ SELECT ok(datamesh.is_compatible(
               '{"type": "record", "name": "Node", "fields": [{"name": "v", "type": "int"}, {"name": "kids", "type": {"type": "array", "items": "Node"}}]}'::jsonb,
               '{"type": "record", "name": "Node", "fields": [{"name": "v", "type": "int"}, {"name": "kids", "type": {"type": "array", "items": "Node"}}, {"name": "w", "type": "long", "default": 0}]}'),
           'a recursive type terminates');
+-- a named type used twice at each of 40 levels (2^40 paths): resolved once per pair
+CREATE FUNCTION pg_temp.nest(depth int, leaf text) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+    s jsonb := jsonb_build_object('type', 'record', 'name', 'T0', 'fields',
+                                  jsonb_build_array(jsonb_build_object('name', 'x', 'type', leaf)));
+BEGIN
+    FOR k IN 1 .. depth LOOP
+        s := jsonb_build_object('type', 'record', 'name', 'T' || k, 'fields', jsonb_build_array(
+               jsonb_build_object('name', 'a', 'type', s), jsonb_build_object('name', 'b', 'type', 'T' || (k - 1))));
+    END LOOP;
+    RETURN s;
+END $$;
+SET LOCAL statement_timeout = '10s';
+SELECT ok(datamesh.is_compatible(pg_temp.nest(40, 'int'), pg_temp.nest(40, 'long'), 'BACKWARD'),
+          'a named type shared 2^40 ways compares in time');
+SELECT is((SELECT array_agg(path) FROM datamesh.check_compatibility(pg_temp.nest(40, 'int'), pg_temp.nest(40, 'long'))),
+          ARRAY['$' || repeat('.a', 40) || '.x'], 'and its change is reported once, where it is first met');
+RESET statement_timeout;
 SELECT is(datamesh.is_compatible(ARRAY(SELECT '[{"name": "a", "type": "int"}]'::jsonb FROM generate_series(1, 500)),
                                  '[{"name": "a", "type": "int"}]'::jsonb, 'FULL_TRANSITIVE'),
           true, '500 previous versions compare');
