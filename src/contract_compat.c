@@ -467,6 +467,7 @@ ReadEnum(CompatCtx *ctx, const CType *r, const CType *w, const Path *path)
 
 	for (i = 0; i < w->nsymbols; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (HasSymbol(r, w->symbols[i]))
 			continue;
 		ok = ok && has_default;
@@ -569,6 +570,7 @@ ReadUnion(CompatCtx *ctx, const CType *r, const CType *w, const Path *path)
 		bool		exact_ok = false;
 		bool		save = ctx->emit;
 
+		CHECK_FOR_INTERRUPTS();
 		/* the branch of the same type: by full name first, then by short name */
 		for (j = 0; j < nr; j++)
 		{
@@ -756,6 +758,7 @@ ReadConstraints(CompatCtx *ctx, const CField *r, const CField *w, const Path *pa
 	{
 		for (i = 0; i < w->nenum; i++)
 		{
+			CHECK_FOR_INTERRUPTS();
 			if (InEnum(r, w->enum_values[i]))
 				continue;
 			ok = false;

@@ -102,6 +102,7 @@ typedef struct ParseCtx
 	SchemaFormat format;
 	const char *argname;		/* which argument, for messages */
 	List	   *named;			/* CType * of every named type defined */
+	struct fieldmap_hash *named_map;	/* full name -> index in named */
 	int			depth;
 	bool		probe;			/* reading the root record's fields as Avro on trial */
 	bool		probe_type;		/* ... and now a field's top-level type */
@@ -115,6 +116,7 @@ typedef struct ParseCtx
 } ParseCtx;
 
 #define MAX_SCHEMA_DEPTH 200
+#define MAX_LIST_ENTRIES 10000	/* union branches, enum symbols and values */
 
 static void SchemaError(ParseCtx *ctx, int sqlstate, const JPath *path,
 						const char *fmt,...) pg_attribute_printf(4, 5) pg_attribute_noreturn();
@@ -739,27 +741,15 @@ NamespaceOf(const char *fullname)
 static CType *
 LookupNamed(ParseCtx *ctx, const char *ref, const char *ns)
 {
-	ListCell   *lc;
 	char	   *full = FullName(ref, ns);
+	FieldMapEntry *e;
 
-	foreach(lc, ctx->named)
-	{
-		CType	   *t = lfirst(lc);
-
-		if (strcmp(t->fullname, full) == 0)
-			return t;
-	}
-	if (strchr(ref, '.') == NULL)
-	{
-		foreach(lc, ctx->named)
-		{
-			CType	   *t = lfirst(lc);
-
-			if (strcmp(t->fullname, ref) == 0)
-				return t;
-		}
-	}
-	return NULL;
+	if (ctx->named_map == NULL)
+		return NULL;
+	e = fieldmap_lookup(ctx->named_map, full);
+	if (e == NULL && strchr(ref, '.') == NULL)
+		e = fieldmap_lookup(ctx->named_map, ref);
+	return e ? list_nth(ctx->named, e->index) : NULL;
 }
 
 /* Read name, namespace and aliases of a named type and register it */
@@ -769,7 +759,6 @@ ParseNamed(ParseCtx *ctx, CType *t, JsonbContainer *obj, const JPath *path, cons
 	char	   *name = GetString(ctx, obj, "name", path, true);
 	char	   *tns = GetString(ctx, obj, "namespace", path, false);
 	JsonbValue *al;
-	ListCell   *lc;
 
 	if (ctx->format == SF_AVRO ? !ValidAvroName(name, true) : *name == '\0')
 		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "name"),
@@ -785,11 +774,16 @@ ParseNamed(ParseCtx *ctx, CType *t, JsonbContainer *obj, const JPath *path, cons
 	if (AvroPrimitiveKind(t->name) >= 0)
 		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "name"),
 					"\"%s\" is a primitive type name and cannot name a type", name);
-	foreach(lc, ctx->named)
+	if (ctx->named_map == NULL)
+		ctx->named_map = fieldmap_create(CurrentMemoryContext, 16, NULL);
 	{
-		if (strcmp(((CType *) lfirst(lc))->fullname, t->fullname) == 0)
+		bool		found;
+		FieldMapEntry *e = fieldmap_insert(ctx->named_map, t->fullname, &found);
+
+		if (found)
 			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "name"),
 						"type \"%s\" is defined twice", t->fullname);
+		e->index = list_length(ctx->named);
 	}
 	t->doc = GetString(ctx, obj, "doc", path, false);
 	al = GetKey(obj, "aliases");
@@ -1101,6 +1095,15 @@ StripNull(CType *t, bool *had_null)
 	return u;
 }
 
+/* Refuse lists so long that checking them for duplicates would take long */
+static void
+CheckListSize(ParseCtx *ctx, int n, const JPath *path, const char *what)
+{
+	if (n > MAX_LIST_ENTRIES)
+		SchemaError(ctx, ERRCODE_PROGRAM_LIMIT_EXCEEDED, path,
+					"more than %d %s", MAX_LIST_ENTRIES, what);
+}
+
 /* Read the enum list of a native field */
 static void
 ParseEnumValues(ParseCtx *ctx, CField *f, JsonbValue *ev, const JPath *path)
@@ -1115,6 +1118,7 @@ ParseEnumValues(ParseCtx *ctx, CField *f, JsonbValue *ev, const JPath *path)
 					"expected a non-empty array of values");
 	c = ev->val.binary.data;
 	n = JsonContainerSize(c);
+	CheckListSize(ctx, n, path, "enum values");
 	f->enum_values = palloc(sizeof(char *) * n);
 	for (i = 0; i < n; i++)
 	{
@@ -1781,6 +1785,7 @@ ParseEnum(ParseCtx *ctx, JsonbContainer *obj, const JPath *path, const char *ns)
 					"an enum needs an array of \"symbols\"");
 	sc = sv->val.binary.data;
 	n = JsonContainerSize(sc);
+	CheckListSize(ctx, n, spath, "enum symbols");
 	t->symbols = palloc(sizeof(char *) * Max(n, 1));
 	for (i = 0; i < n; i++)
 	{
@@ -1990,8 +1995,11 @@ ParseTypeInner(ParseCtx *ctx, JsonbValue *v, const JPath *path, const char *ns)
 					n = JsonContainerSize(c);
 		ArrayWalk	w;
 		JsonbValue	ev;
-		CType	  **branches = palloc(sizeof(CType *) * Max(n, 1));
+		CType	  **branches;
 		bool		all_primitive = true;
+
+		CheckListSize(ctx, n, path, "union branches");
+		branches = palloc(sizeof(CType *) * Max(n, 1));
 
 		i = 0;
 		ArrayWalkInit(&w, c);
@@ -2417,6 +2425,7 @@ ParseJsonSchemaNode(ParseCtx *ctx, JsonbContainer *obj, const JPath *path, CFiel
 		int			i,
 					n = JsonContainerSize(c);
 
+		CheckListSize(ctx, n, JK(path, "type"), "types");
 		t = NewType(CK_UNION);
 		t->branches = palloc(sizeof(CType *) * Max(n, 1));
 		for (i = 0; i < n; i++)

@@ -1,7 +1,7 @@
 -- Compatibility checker: function shape, who may call it, and hostile input
 -- (deep nesting, huge unions, recursive types, a hostile search_path).
 BEGIN;
-SELECT plan(32);
+SELECT plan(34);
 
 SELECT has_function('datamesh', 'check_compatibility', ARRAY['jsonb', 'jsonb', 'text'], 'check_compatibility(old, new, mode)');
 SELECT has_function('datamesh', 'check_compatibility', ARRAY['jsonb[]', 'jsonb', 'text'], 'check_compatibility(previous[], new, mode)');
@@ -100,6 +100,12 @@ RESET statement_timeout;
 SELECT is(datamesh.is_compatible(ARRAY(SELECT '[{"name": "a", "type": "int"}]'::jsonb FROM generate_series(1, 500)),
                                  '[{"name": "a", "type": "int"}]'::jsonb, 'FULL_TRANSITIVE'),
           true, '500 previous versions compare');
+SELECT throws_ok(format($$SELECT * FROM datamesh.schema_fields('[{"name": "u", "type": %s}]')$$,
+                        (SELECT jsonb_agg(jsonb_build_object('type', 'record', 'name', 'R' || i, 'fields', '[]'::jsonb)) FROM generate_series(1, 10001) i)),
+                 '54000', NULL, 'a union of more than 10,000 branches is refused');
+SELECT throws_ok(format($$SELECT * FROM datamesh.schema_fields('[{"name": "e", "type": "text", "enum": %s}]')$$,
+                        (SELECT jsonb_agg('v' || i) FROM generate_series(1, 10001) i)),
+                 '54000', NULL, 'an enum of more than 10,000 values is refused');
 SELECT throws_ok($$SELECT datamesh.is_compatible(ARRAY['[]'::jsonb, NULL], '[]'::jsonb, 'FULL_TRANSITIVE')$$, '22004', NULL, 'a NULL previous schema: 22004');
 SELECT is(datamesh.is_compatible(NULL::jsonb, '[]'), NULL, 'NULL in, NULL out');
 SELECT is((SELECT count(*)::int FROM datamesh.check_compatibility(NULL::jsonb, '[]')), 0, 'NULL in, no rows');
