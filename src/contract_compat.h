@@ -64,7 +64,7 @@ typedef struct CType
 	int			nfields;
 	struct CField *fields;
 	struct fieldmap_hash *byname;	/* name -> field index */
-	struct fieldmap_hash *byalias;	/* field alias -> field index, or NULL */
+	struct fieldmap_hash *byalias;	/* field alias -> field index (checks aliases are unique) */
 	/* enum */
 	int			nsymbols;
 	const char **symbols;
@@ -121,7 +121,6 @@ extern void CompatScratchEnd(MemoryContext old);
 extern CSchema *ParseContractSchema(Jsonb *schema, const char *argname);
 extern char *SqlTypeOf(const CType *t);
 extern int	CFieldLookup(const CType *rec, const char *name);
-extern int	CFieldLookupAlias(const CType *rec, const char *alias);
 extern const char *SchemaFormatName(SchemaFormat f);
 extern char *CFieldTypeText(const CField *f);
 extern Jsonb *CFieldDefault(const CField *f);

@@ -966,18 +966,6 @@ CFieldLookup(const CType *rec, const char *name)
 	return e ? e->index : -1;
 }
 
-/* Index of the field having alias in a record, or -1 */
-int
-CFieldLookupAlias(const CType *rec, const char *alias)
-{
-	FieldMapEntry *e;
-
-	if (rec->byalias == NULL)
-		return -1;
-	e = fieldmap_lookup(rec->byalias, alias);
-	return e ? e->index : -1;
-}
-
 /* Read a field's aliases */
 static void
 ParseFieldAliases(ParseCtx *ctx, CField *f, JsonbValue *al, const JPath *path)
