@@ -79,7 +79,6 @@ typedef struct CType
 	int			maxlen;
 	int			precision;		/* -1: unconstrained numeric */
 	int			scale;
-	const char *written;		/* the type as written (JSON text) */
 } CType;
 
 /* One field of a record */
