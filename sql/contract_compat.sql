@@ -318,3 +318,6 @@ SELECT count(*) AS pairs,
                         (SELECT coalesce(bool_and(old_reads_new), true) FROM check_compatibility(a.schema, b.schema))) AS forward_mismatch,
        count(*) FILTER (WHERE is_compatible(a.schema, b.schema, 'BACKWARD')) AS backward_ok
   FROM fuzz a JOIN fuzz b ON b.id BETWEEN a.id + 1 AND a.id + 20;
+-- the record's own documentation
+SELECT * FROM pg_temp.changes('{"type": "record", "name": "R", "doc": "old words", "fields": [{"name": "a", "type": "int"}]}',
+                              '{"type": "record", "name": "R", "doc": "new words", "fields": [{"name": "a", "type": "int"}]}');

@@ -859,6 +859,9 @@ ReadRecord(CompatCtx *ctx, const CType *r, const CType *w, const Path *path)
 
 	if (!ok && !ctx->emit)
 		return false;
+	if (ctx->emit && !StrEqN(r->doc, w->doc))
+		Emit(ctx, "doc_changed", path, NULL, JStr(OLD_OF(ctx, r, w)->doc), JStr(NEW_OF(ctx, r, w)->doc),
+			 true, BC_PATCH, pstrdup("documentation of the record changed"));
 	matched = palloc0(sizeof(bool) * Max(w->nfields, 1));
 	for (i = 0; i < r->nfields; i++)
 	{
