@@ -272,6 +272,7 @@ $$;
 SELECT pg_temp.err($q$SELECT * FROM datamesh.schema_fields('{"type": "record", "name": "R", "fields": [{"name": "a", "type": "Missing"}]}')$q$);
 SELECT pg_temp.err($q$SELECT * FROM datamesh.schema_fields('{"type": "record", "name": "R", "fields": [{"name": "a", "type": "int", "default": "x"}]}')$q$);
 SELECT pg_temp.err($q$SELECT * FROM datamesh.schema_fields('{"type": "record", "name": "R", "fields": [{"name": "a", "type": "int", "default": 2147483648}]}')$q$);
+SELECT pg_temp.err($q$SELECT * FROM datamesh.schema_fields('{"type": "record", "name": "R", "fields": [{"name": "a", "type": "long", "default": 1.0}]}')$q$);
 SELECT pg_temp.err($q$SELECT * FROM datamesh.schema_fields('{"type": "record", "name": "R", "fields": [{"name": "a", "type": ["null", "int"], "default": 1}]}')$q$);
 SELECT pg_temp.err($q$SELECT * FROM datamesh.schema_fields('{"type": "record", "name": "R", "fields": [{"name": "a", "type": {"type": "enum", "name": "E", "symbols": ["A"]}, "default": "B"}]}')$q$);
 SELECT pg_temp.err($q$SELECT * FROM datamesh.schema_fields('{"type": "record", "name": "R", "fields": [{"name": "a", "type": {"type": "enum", "name": "E", "symbols": ["A", "A"]}}]}')$q$);

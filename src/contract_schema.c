@@ -828,7 +828,10 @@ AvroDefaultValid(CType *t, JsonbValue *v, int depth)
 		case CK_INT:
 		case CK_LONG:
 			{
-				if (v->type != jbvNumeric || !NumIsIntegral(v->val.numeric))
+				/* an integer literal: Avro's parser refuses 1.0 for an int */
+				if (v->type != jbvNumeric || !NumIsIntegral(v->val.numeric) ||
+					strchr(DatumGetCString(DirectFunctionCall1(numeric_out,
+															   NumericGetDatum(v->val.numeric))), '.') != NULL)
 					return false;
 				if (t->kind == CK_INT)
 					return NumCmp(v->val.numeric, int64_to_numeric(PG_INT32_MIN)) >= 0 &&
