@@ -161,15 +161,16 @@ BEGIN
              WHEN 'int' THEN 'integer' WHEN 'integer' THEN 'integer' WHEN 'int4' THEN 'integer' WHEN 'int32' THEN 'integer'
              WHEN 'long' THEN 'bigint' WHEN 'bigint' THEN 'bigint' WHEN 'int8' THEN 'bigint' WHEN 'int64' THEN 'bigint'
              WHEN 'smallint' THEN 'smallint' WHEN 'short' THEN 'smallint' WHEN 'int2' THEN 'smallint'
-             WHEN 'float' THEN 'real' WHEN 'real' THEN 'real' WHEN 'float4' THEN 'real'
-             WHEN 'double' THEN 'double precision' WHEN 'double precision' THEN 'double precision' WHEN 'float8' THEN 'double precision'
+             WHEN 'real' THEN 'real' WHEN 'float4' THEN 'real'
+             WHEN 'float' THEN 'double precision' WHEN 'double' THEN 'double precision'
+             WHEN 'double precision' THEN 'double precision' WHEN 'float8' THEN 'double precision'
              WHEN 'decimal' THEN 'numeric' WHEN 'numeric' THEN 'numeric' WHEN 'number' THEN 'numeric'
              WHEN 'boolean' THEN 'boolean' WHEN 'bool' THEN 'boolean'
              WHEN 'date' THEN 'date'
-             WHEN 'timestamp' THEN 'timestamptz' WHEN 'timestamptz' THEN 'timestamptz' WHEN 'datetime' THEN 'timestamptz'
-             WHEN 'timestamp with time zone' THEN 'timestamptz'
-             WHEN 'timestamp without time zone' THEN 'timestamp' WHEN 'local-timestamp' THEN 'timestamp'
-             WHEN 'time' THEN 'time' WHEN 'interval' THEN 'interval'
+             WHEN 'timestamptz' THEN 'timestamptz' WHEN 'timestamp with time zone' THEN 'timestamptz'
+             WHEN 'timestamp' THEN 'timestamp' WHEN 'datetime' THEN 'timestamp' WHEN 'timestamp without time zone' THEN 'timestamp'
+             WHEN 'time' THEN 'time' WHEN 'time without time zone' THEN 'time'
+             WHEN 'interval' THEN 'interval' WHEN 'duration' THEN 'interval' WHEN 'struct' THEN 'jsonb'
              WHEN 'uuid' THEN 'uuid'
              WHEN 'bytes' THEN 'bytea' WHEN 'bytea' THEN 'bytea' WHEN 'binary' THEN 'bytea'
              WHEN 'json' THEN 'jsonb' WHEN 'jsonb' THEN 'jsonb' WHEN 'object' THEN 'jsonb' WHEN 'record' THEN 'jsonb'
@@ -754,6 +755,7 @@ DECLARE
     rmin numeric;
     rmax numeric;
     msg text;
+    sqlmap jsonb;
 BEGIN
     IF jsonb_typeof(doc) IS DISTINCT FROM 'object' THEN
         RETURN jsonb_build_object('problems', jsonb_build_array(
@@ -850,6 +852,19 @@ BEGIN
         END IF;
     END IF;
     names := ARRAY(SELECT x ->> 'name' FROM jsonb_array_elements(fields) x WHERE x ->> 'name' IS NOT NULL);
+    -- the PostgreSQL type of each field is the compatibility checker's (datamesh.schema_fields),
+    -- so that the checker, the DDL guard and validate_data read the schema alike
+    IF cardinality(problems) = 0 AND jsonb_array_length(fields) > 0 THEN
+        BEGIN
+            SELECT jsonb_object_agg(x.name, x.sql_type) INTO sqlmap FROM datamesh.schema_fields(sch -> 'definition') x;
+            SELECT jsonb_agg(x || jsonb_build_object('sql_type', coalesce(sqlmap ->> (x ->> 'name'), x ->> 'sql_type'))
+                             ORDER BY (x ->> 'ordinal')::int)
+              INTO fields FROM jsonb_array_elements(fields) x;
+        EXCEPTION WHEN invalid_parameter_value OR invalid_text_representation THEN
+            GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+            problems := problems || ('schema.definition: ' || msg);
+        END;
+    END IF;
 
     -- compatibility: schema.compatibility, else seed 001's schema_evolution_policy / backward_compatible
     v := sch -> 'compatibility';
@@ -877,7 +892,7 @@ BEGIN
         problems := problems || format('backward_compatible: false contradicts compatibility mode %s', coalesce(mode, policy_mode));
     END IF;
     c := c || jsonb_build_object('compatibility', coalesce(mode, policy_mode,
-                                                          CASE WHEN v = 'false' THEN 'NONE' END, 'BACKWARD'),
+                                                          CASE WHEN v = 'false' THEN 'NONE' WHEN v = 'true' THEN 'BACKWARD' END, 'FULL'),
                                  'schema_evolution_policy', doc -> 'schema_evolution_policy');
 
     -- primary key: schema.primary_key, and fields marked primary_key
@@ -1179,6 +1194,7 @@ DECLARE
     line_versions text[];
     declared text;
     required text;
+    bump_text text;
     items text[] := '{}';
     x record;
 BEGIN
@@ -1190,37 +1206,48 @@ BEGIN
         RETURN jsonb_build_object('items', '[]'::jsonb, 'against', '[]'::jsonb);
     END IF;
     declared := datamesh._semver_bump(prev_ver, ver);
+    bump_text := format('%s to %s is %s', prev_ver, ver,
+                        CASE declared WHEN 'none' THEN 'no bump' ELSE 'a ' || declared || ' bump' END);
 
-    -- the mode holds within a major version line; a new major version starts a new line
+    -- the mode holds within a major version line (for 0.y.z: within a minor line);
+    -- a new major version starts a new line.  The newest earlier version comes first.
     SELECT coalesce(array_agg(c.schema ORDER BY c.version DESC), '{}'),
            coalesce(array_agg(c.version::text ORDER BY c.version DESC), '{}')
       INTO line_schemas, line_versions
       FROM datamesh.contracts c
      WHERE c.product_id = pid AND c.status <> 'retired' AND c.version OPERATOR(datamesh.<) ver
        AND declared <> 'major'
-       AND datamesh.semver_major(c.version) = datamesh.semver_major(ver);
-    IF cardinality(line_schemas) > 0 THEN
-        FOR x IN SELECT * FROM datamesh.check_compatibility(line_schemas, new_schema, prev_mode) r
-                  WHERE r.severity = 'breaking' ORDER BY r.against, r.path, r.change_kind LOOP
-            items := items || format('%s: %s [%s, breaks %s against version %s]', x.path, x.message, x.change_kind,
-                                     prev_mode, line_versions[x.against]);
-        END LOOP;
-    END IF;
-
+       AND datamesh.semver_major(c.version) = datamesh.semver_major(ver)
+       AND (datamesh.semver_major(ver) > 0 OR datamesh.semver_minor(c.version) = datamesh.semver_minor(ver));
     required := datamesh.required_bump(prev_schema, new_schema);
-    IF datamesh._bump_rank(required) > datamesh._bump_rank(declared) THEN
-        FOR x IN SELECT * FROM datamesh.check_compatibility(prev_schema, new_schema, prev_mode) r
-                  WHERE datamesh._bump_rank(r.required_bump) > datamesh._bump_rank(declared)
-                  ORDER BY r.path, r.change_kind LOOP
-            items := items || format('%s: %s [%s, needs a %s version, %s to %s is %s]', x.path, x.message, x.change_kind,
-                                     x.required_bump, prev_ver, ver,
-                                     CASE declared WHEN 'none' THEN 'no bump' ELSE 'a ' || declared || ' bump' END);
-        END LOOP;
-    END IF;
+
+    -- one line per change: what it is, and every rule it breaks
+    FOR x IN
+        WITH mode_rows AS (
+            SELECT r.against, r.path, r.change_kind, r.message
+              FROM datamesh.check_compatibility(line_schemas, new_schema, prev_mode) r
+             WHERE cardinality(line_schemas) > 0 AND r.severity = 'breaking'),
+        bump_rows AS (
+            SELECT 1 AS against, r.path, r.change_kind, r.message, r.required_bump
+              FROM datamesh.check_compatibility(prev_schema, new_schema, prev_mode) r
+             WHERE datamesh._bump_rank(required) > datamesh._bump_rank(declared)
+               AND datamesh._bump_rank(r.required_bump) > datamesh._bump_rank(declared))
+        SELECT coalesce(m.against, b.against) AS against, coalesce(m.path, b.path) AS path,
+               coalesce(m.change_kind, b.change_kind) AS change_kind, coalesce(m.message, b.message) AS message,
+               m.path IS NOT NULL AS breaks_mode, b.required_bump
+          FROM mode_rows m FULL JOIN bump_rows b
+            ON m.against = b.against AND m.path = b.path AND m.change_kind = b.change_kind
+         ORDER BY 1, 2, 3
+    LOOP
+        items := items || format('%s [%s]',
+            CASE WHEN x.message LIKE x.path || ':%' THEN x.message ELSE x.path || ': ' || x.message END,
+            concat_ws('; ', x.change_kind,
+                      CASE WHEN x.breaks_mode THEN format('breaks %s against version %s', prev_mode, line_versions[x.against]) END,
+                      CASE WHEN x.required_bump IS NOT NULL THEN format('needs a %s version, %s', x.required_bump, bump_text) END));
+    END LOOP;
     IF new_mode <> prev_mode AND declared <> 'major' THEN
-        items := items || format('schema.compatibility: changing the mode from %s to %s needs a major version, %s to %s is %s',
-                                 prev_mode, new_mode, prev_ver, ver,
-                                 CASE declared WHEN 'none' THEN 'no bump' ELSE 'a ' || declared || ' bump' END);
+        items := items || format('schema.compatibility: the mode changes from %s to %s [needs a major version, %s]',
+                                 prev_mode, new_mode, bump_text);
     END IF;
     RETURN jsonb_build_object('items', to_jsonb(items), 'against', to_jsonb(line_versions),
                               'previous', prev_ver::text, 'mode', prev_mode,
@@ -1359,7 +1386,7 @@ BEGIN
             USING ERRCODE = 'check_violation',
                   DETAIL = array_to_string(items, E'\n'),
                   HINT = CASE WHEN datamesh._bump_rank(evo ->> 'required_bump') > datamesh._bump_rank(evo ->> 'declared_bump')
-                              THEN format('These changes need a %s version (at least %s); publish a new major version to break consumers on purpose.',
+                              THEN format('These changes need a %s version (at least %s).%s',
                                           evo ->> 'required_bump',
                                           CASE evo ->> 'required_bump'
                                           WHEN 'major' THEN (datamesh.semver_major((evo ->> 'previous')::datamesh.semver) + 1)::text || '.0.0'
@@ -1367,8 +1394,10 @@ BEGIN
                                                                    datamesh.semver_minor((evo ->> 'previous')::datamesh.semver) + 1)
                                           ELSE format('%s.%s.%s', datamesh.semver_major((evo ->> 'previous')::datamesh.semver),
                                                       datamesh.semver_minor((evo ->> 'previous')::datamesh.semver),
-                                                      datamesh.semver_patch((evo ->> 'previous')::datamesh.semver) + 1) END)
-                              ELSE 'Publish a new major version to break consumers on purpose.' END;
+                                                      datamesh.semver_patch((evo ->> 'previous')::datamesh.semver) + 1) END,
+                                          CASE WHEN evo ->> 'required_bump' = 'major'
+                                               THEN ' A new major version may break consumers on purpose: tell them first.' ELSE '' END)
+                              ELSE 'Keep the change compatible, or publish it as a new major version to break consumers on purpose.' END;
     END IF;
 
     /*
