@@ -145,6 +145,15 @@ SELECT key, a.value AS native, b.value AS via_odcs
   FROM jsonb_each(pg_temp.model('od-native', '2.1.0')) a FULL JOIN jsonb_each(pg_temp.model('od-native-copy', '2.1.0')) b USING (key)
  WHERE a.value IS DISTINCT FROM b.value;
 
+-- an ODCS contract may arrive deprecated: it is published, then deprecated
+SET ROLE od_owner;
+SELECT datamesh.import_odcs(replace(replace(:'validity', 'status: active', 'status: deprecated'), 'version: 1.0.0', 'version: 1.0.1'),
+                            'od-air') - '{warnings,checked_against}'::text[] AS deprecated_import;
+RESET ROLE;
+SELECT version, status, deprecated_date IS NOT NULL AS has_deprecated_date FROM datamesh.contracts
+ WHERE product_id = 'od-air' ORDER BY version;
+SELECT datamesh.yaml_to_jsonb(datamesh.export_odcs('od-air', '1.0.1')) ->> 'status' AS exported_status;
+
 -- the product comes from customProperties datamesh.product_id of an export
 SELECT datamesh.odcs_to_contract(datamesh.export_odcs('od-native')) #>> '{metadata,product_id}' AS product_from_export;
 -- a reader converts and exports, but does not import
