@@ -1306,8 +1306,8 @@ BEGIN
         -- bind to a product version and its in-database output port
         IF c ? 'product_version' THEN
             pv := (c ->> 'product_version')::datamesh.semver;
-            IF NOT EXISTS (SELECT FROM datamesh.product_versions v
-                            WHERE v.product_id = pid AND v.version OPERATOR(datamesh.=) pv) THEN
+            PERFORM FROM datamesh.product_versions v WHERE v.product_id = pid AND v.version OPERATOR(datamesh.=) pv;
+            IF NOT FOUND THEN
                 problems := problems || format('metadata.product_version: version %s of data product "%s" is not registered', pv, pid);
                 pv := NULL;
             END IF;
@@ -1603,7 +1603,8 @@ CREATE FUNCTION datamesh._contract_version(pid pg_catalog.text, want datamesh.se
 DECLARE
     v datamesh.semver;
 BEGIN
-    IF NOT EXISTS (SELECT FROM datamesh.data_products p WHERE p.product_id = pid) THEN
+    PERFORM FROM datamesh.data_products p WHERE p.product_id = pid;
+    IF NOT FOUND THEN
         RAISE EXCEPTION 'data product "%" does not exist', pid USING ERRCODE = 'undefined_object';
     END IF;
     SELECT c.version INTO v FROM datamesh.contracts c
