@@ -331,6 +331,28 @@ INSERT INTO ct_scaffold.events (event_id, event_type, occurred_at, user_agent) V
 INSERT INTO ct_scaffold.events (event_id, event_type, occurred_at) VALUES ('e1', 'view', '2026-01-02');
 RESET ROLE;
 
+-- identifiers and literals from a contract are quoted: a field name, a
+-- pattern or a doc cannot inject SQL into the DDL the caller runs
+SET ROLE ct_owner;
+SELECT datamesh.publish_contract($$
+apiVersion: datamesh.io/v1
+kind: DataContract
+metadata: {product_id: ct-events, version: 2.0.0, description: "it's \"quoted\"; DROP TABLE ct.orders; --"}
+schema:
+  primary_key: ["Order ID"]
+  definition:
+    fields:
+      - {name: "Order ID", type: long, doc: "the key'); DROP TABLE ct.orders; --"}
+      - {name: select, type: string, enum: ["a'b", "c"], default: "a'b"}
+      - {name: "x\"); DROP TABLE ct.orders; --", type: string, pattern: "^'[a-z]+$"}
+$$) ->> 'result' AS hostile_names;
+SELECT datamesh.contract_ddl('ct-events', '2.0.0', 'ct_scaffold."Hostile Names"');
+SELECT datamesh.scaffold_table('ct-events', 'ct_scaffold."Hostile Names"', '2.0.0') AS scaffolded;
+RESET ROLE;
+SELECT a.attname, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull
+  FROM pg_attribute a WHERE a.attrelid = 'ct_scaffold."Hostile Names"'::regclass AND a.attnum > 0 ORDER BY a.attnum;
+SELECT count(*) AS orders_still_there FROM ct.orders;
+
 ------------------------------------------------------------------ cleanup
 SET ROLE ct_owner;
 SELECT datamesh.delete_product('customer-analytics-360');
