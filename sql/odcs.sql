@@ -60,6 +60,9 @@ SELECT jsonb_pretty(datamesh.import_odcs(:'full', 'od-payments'));
 SELECT datamesh.import_odcs(:'validity', 'od-air') ->> 'result' AS column_validity;
 SELECT datamesh.import_odcs(:'sla', 'od-sla') ->> 'result' AS database_table_sla;
 SELECT datamesh.import_odcs(:'roles', 'od-roles') ->> 'result' AS service_roles;
+-- the same contract given as JSON converts alike
+SELECT datamesh.odcs_to_contract(datamesh.yaml_to_jsonb(:'full')::text, 'od-payments')
+       = datamesh.odcs_to_contract(:'full', 'od-payments') AS json_same_as_yaml;
 -- importing the same document again changes nothing
 SELECT datamesh.import_odcs(:'full', 'od-payments') ->> 'result' AS again;
 RESET ROLE;
