@@ -174,8 +174,9 @@ apiVersion: v2.2.0
 version: 1
 status: shiny
 schema: {}', 'od-air');
-SELECT datamesh.import_odcs(replace(replace(:'validity', 'logicalType: string', 'logicalType: text'),
-                                     'physicalType: varchar', 'physicalType: nvarchar2'), 'od-air');
+SELECT datamesh.import_odcs(replace(:'validity', 'logicalType: string', 'logicalType: text'), 'od-air');
+SELECT datamesh.import_odcs(replace(replace(:'validity', E'      logicalType: string\n', ''),
+                                    'physicalType: varchar', 'physicalType: nvarchar2'), 'od-air');
 SELECT datamesh.import_odcs(replace(:'validity', '- name: air_quality_status', '- nome: air_quality_status'), 'od-air');
 SELECT datamesh.import_odcs(replace(:'validity', 'version: 1.0.0', 'version: 2.0.0
 customProperties: [{property: datamesh.compatibility, value: sideways}]'), 'od-air');
