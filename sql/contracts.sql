@@ -280,6 +280,14 @@ SELECT datamesh.retire_contract('ct-api-only', '0.1.0');
 SELECT datamesh.activate_contract('ct-api-only', '0.1.0');
 SELECT datamesh.deprecate_contract('ct-api-only', '9.0.0');
 SELECT datamesh.deprecate_contract('ct-no-such-product', '1.0.0');
+-- 0.y.z: each 0.y is a line of its own (0.1.0 is retired, so 0.2.0 is checked
+-- against nothing); within a line the bump rules hold; the 0.1 line may still grow
+SELECT datamesh.publish_contract(replace(replace(replace(:'orders', 'VERSION', '0.2.0'), 'EXTRA', ''), 'ct-orders', 'ct-api-only'))
+       ->> 'result' AS zero_two;
+SELECT datamesh.publish_contract(replace(replace(replace(:'orders', 'VERSION', '0.2.1'), 'EXTRA', ''), 'ct-orders', 'ct-api-only')
+                                 || E'      - {name: note, type: string}\n') ->> 'declared_bump' AS patch_adds_field;
+SELECT datamesh.publish_contract(replace(replace(replace(:'orders', 'VERSION', '0.1.1'), 'EXTRA', ''), 'ct-orders', 'ct-api-only'))
+       ->> 'result' AS older_zero_line;
 RESET ROLE;
 SELECT version, status, deprecated_date IS NOT NULL AS has_deprecated_date, published_by, status_changed_by
   FROM datamesh.contracts WHERE product_id = 'ct-api-only' ORDER BY version;
