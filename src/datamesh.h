@@ -9,8 +9,12 @@
 extern int	datamesh_manifest_max_bytes;
 extern int	datamesh_yaml_max_depth;
 extern int	datamesh_yaml_max_alias_nodes;
+extern bool datamesh_contract_guard;
 
 /* guc.c */
 extern void DefineDatameshGucs(void);
+
+/* contract_guard.c */
+extern void ContractGuardInit(void);
 
 #endif							/* DATAMESH_H */

@@ -1,0 +1,300 @@
+/*
+ * contract_verify.c
+ *		Run a contract's data rules over its relation as the caller.
+ *
+ * validate_data follows the trampoline pattern of invoker.c in three steps:
+ *
+ * 1. datamesh._validation_plan(product, version, caller), SECURITY DEFINER
+ *    and reachable only through fmgr, reads the contract and generates the
+ *    queries: one scan of the relation with a FILTERed aggregate per rule,
+ *    a grouped pass per unique key no unique index guarantees, and a
+ *    LIMITed query per rule for example keys.
+ * 2. Those queries run here through SPI as the caller, so reading the data
+ *    needs the caller's own SELECT privilege.  Quality rules are SQL written
+ *    by the product owner, so the queries run in a read-only transaction
+ *    state, as a security-restricted operation, with search_path pinned to
+ *    pg_catalog, pg_temp: a rule cannot write, change roles or capture
+ *    unqualified names through the caller's search_path.
+ * 3. datamesh._record_validation(plan, measurements, started, caller),
+ *    SECURITY DEFINER and reachable only through fmgr, judges and records
+ *    the run: a caller cannot forge a recorded result.
+ */
+#include "postgres.h"
+
+#include <stdlib.h>
+
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "catalog/pg_proc.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "nodes/value.h"
+#include "parser/parse_func.h"
+#include "parser/parse_type.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/resowner.h"
+#include "utils/syscache.h"
+#include "utils/timestamp.h"
+
+PG_FUNCTION_INFO_V1(datamesh_validate_data);
+PG_FUNCTION_INFO_V1(datamesh_parse_type);
+
+/* fmgr info of datamesh.<name>(argtypes) */
+static void
+InternalFunction(const char *name, int nargs, Oid *argtypes, FmgrInfo *flinfo)
+{
+	Oid			fn = LookupFuncName(list_make2(makeString("datamesh"), makeString(pstrdup(name))),
+									nargs, argtypes, false);
+
+	fmgr_info(fn, flinfo);
+}
+
+/* Type of the second argument of the calling function (datamesh.semver) */
+static Oid
+SemverType(FunctionCallInfo fcinfo)
+{
+	HeapTuple	proctup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fcinfo->flinfo->fn_oid));
+	Oid			result;
+
+	if (!HeapTupleIsValid(proctup))
+		elog(ERROR, "cache lookup failed for function %u", fcinfo->flinfo->fn_oid);
+	result = ((Form_pg_proc) GETSTRUCT(proctup))->proargtypes.values[1];
+	ReleaseSysCache(proctup);
+	return result;
+}
+
+/* Run a query of the plan; SPI_OK_SELECT or an error */
+static void
+RunPlanQuery(const char *sql)
+{
+	int			rc = SPI_execute(sql, true, 0);
+
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "validation query failed: %s", SPI_result_code_string(rc));
+}
+
+/* Append an SPI result value as JSON (numbers and jsonb text as they are) */
+static void
+AppendJsonValue(StringInfo buf, int row, int col)
+{
+	char	   *value = SPI_getvalue(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col);
+
+	appendStringInfoString(buf, value ? value : "null");
+}
+
+/* SQL: datamesh.validate_data_json(product_id text, version semver) returns jsonb */
+Datum
+datamesh_validate_data(PG_FUNCTION_ARGS)
+{
+	Oid			caller = GetUserId();
+	Oid			argtypes[4];
+	FmgrInfo	planinfo;
+	FmgrInfo	recordinfo;
+	LOCAL_FCINFO(callinfo, 4);
+	Datum		plan;
+	Datum		result;
+	TimestampTz started = GetCurrentTimestamp();
+	StringInfoData measures;
+	char	   *scan_sql;
+	int			nrules;
+	int64	   *scan_values = NULL;
+	int			nscan = 0;
+	int			nestlevel;
+	Oid			save_userid;
+	int			save_sec_context;
+	Oid			planarg[1] = {JSONBOID};
+	Datum		planval[1];
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("product_id must not be null")));
+
+	/* 1. the plan, privileged */
+	argtypes[0] = TEXTOID;
+	argtypes[1] = SemverType(fcinfo);
+	argtypes[2] = REGROLEOID;
+	InternalFunction("_validation_plan", 3, argtypes, &planinfo);
+	InitFunctionCallInfoData(*callinfo, &planinfo, 3, InvalidOid, NULL, NULL);
+	callinfo->args[0].value = PG_GETARG_DATUM(0);
+	callinfo->args[0].isnull = false;
+	callinfo->args[1].value = PG_ARGISNULL(1) ? (Datum) 0 : PG_GETARG_DATUM(1);
+	callinfo->args[1].isnull = PG_ARGISNULL(1);
+	callinfo->args[2].value = ObjectIdGetDatum(caller);
+	callinfo->args[2].isnull = false;
+	plan = FunctionCallInvoke(callinfo);
+	if (callinfo->isnull)
+		elog(ERROR, "datamesh._validation_plan returned null");
+
+	initStringInfo(&measures);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+
+	/* the plan's queries (read before the sandbox, as plain values) */
+	planval[0] = plan;
+	if (SPI_execute_with_args("SELECT $1 OPERATOR(pg_catalog.->>) 'scan_sql'", 1, planarg, planval,
+							  NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "reading the validation plan failed");
+	scan_sql = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	if (SPI_execute_with_args("SELECT r.ordinal, r.agg, r.group_sql, r.examples_sql"
+							  " FROM pg_catalog.jsonb_to_recordset($1 OPERATOR(pg_catalog.->) 'rules')"
+							  " AS r(ordinal pg_catalog.int4, agg pg_catalog.int4,"
+							  " group_sql pg_catalog.text, examples_sql pg_catalog.text)"
+							  " ORDER BY r.ordinal",
+							  1, planarg, planval, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "reading the validation plan failed");
+	{
+		SPITupleTable *rules = SPI_tuptable;
+
+		nrules = (int) SPI_processed;
+
+		/* 2. the data queries, as the caller, read-only and restricted */
+		nestlevel = NewGUCNestLevel();
+		(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET,
+								 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+		(void) set_config_option("transaction_read_only", "on", PGC_USERSET,
+								 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+		GetUserIdAndSecContext(&save_userid, &save_sec_context);
+		SetUserIdAndSecContext(save_userid, save_sec_context | SECURITY_RESTRICTED_OPERATION);
+
+		RunPlanQuery(scan_sql);
+		if (SPI_processed != 1)
+			elog(ERROR, "validation scan returned " UINT64_FORMAT " rows", SPI_processed);
+		nscan = SPI_tuptable->tupdesc->natts;
+		scan_values = palloc0(sizeof(int64) * nscan);
+		appendStringInfoString(&measures, "{\"scan\": [");
+		for (int i = 0; i < nscan; i++)
+		{
+			char	   *value = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, i + 1);
+
+			scan_values[i] = value ? strtoll(value, NULL, 10) : 0;
+			if (i > 0)
+				appendStringInfoString(&measures, ", ");
+			appendStringInfoString(&measures, value ? value : "null");
+		}
+		appendStringInfoString(&measures, "], \"rules\": {");
+
+		for (int r = 0; r < nrules; r++)
+		{
+			HeapTuple	tuple = rules->vals[r];
+			TupleDesc	desc = rules->tupdesc;
+			char	   *ordinal = SPI_getvalue(tuple, desc, 1);
+			char	   *agg = SPI_getvalue(tuple, desc, 2);
+			char	   *group_sql = SPI_getvalue(tuple, desc, 3);
+			char	   *examples_sql = SPI_getvalue(tuple, desc, 4);
+			int64		failing = 0;
+
+			if (r > 0)
+				appendStringInfoString(&measures, ", ");
+			appendStringInfo(&measures, "\"%s\": {", ordinal);
+			if (agg)
+			{
+				int			index = atoi(agg);
+
+				if (index >= 1 && index <= nscan)
+					failing = scan_values[index - 1];
+			}
+			if (group_sql)
+			{
+				RunPlanQuery(group_sql);
+				appendStringInfoString(&measures, "\"groups\": ");
+				AppendJsonValue(&measures, 0, 1);
+				appendStringInfoString(&measures, ", \"failing\": ");
+				AppendJsonValue(&measures, 0, 2);
+				{
+					char	   *groups = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+
+					failing = groups ? strtoll(groups, NULL, 10) : 0;
+				}
+				appendStringInfoString(&measures, ", ");
+			}
+			appendStringInfoString(&measures, "\"examples\": ");
+			if (examples_sql && failing > 0)
+			{
+				RunPlanQuery(examples_sql);
+				AppendJsonValue(&measures, 0, 1);
+			}
+			else
+				appendStringInfoString(&measures, "null");
+			appendStringInfoChar(&measures, '}');
+		}
+		appendStringInfoString(&measures, "}}");
+
+		SetUserIdAndSecContext(save_userid, save_sec_context);
+		AtEOXact_GUC(true, nestlevel);
+	}
+	SPI_finish();
+
+	/* 3. judge and record, privileged */
+	argtypes[0] = JSONBOID;
+	argtypes[1] = JSONBOID;
+	argtypes[2] = TIMESTAMPTZOID;
+	argtypes[3] = REGROLEOID;
+	InternalFunction("_record_validation", 4, argtypes, &recordinfo);
+	InitFunctionCallInfoData(*callinfo, &recordinfo, 4, InvalidOid, NULL, NULL);
+	callinfo->args[0].value = plan;
+	callinfo->args[0].isnull = false;
+	callinfo->args[1].value = DirectFunctionCall1(jsonb_in, CStringGetDatum(measures.data));
+	callinfo->args[1].isnull = false;
+	callinfo->args[2].value = TimestampTzGetDatum(started);
+	callinfo->args[2].isnull = false;
+	callinfo->args[3].value = ObjectIdGetDatum(caller);
+	callinfo->args[3].isnull = false;
+	result = FunctionCallInvoke(callinfo);
+	if (callinfo->isnull)
+		elog(ERROR, "datamesh._record_validation returned null");
+	PG_RETURN_DATUM(result);
+}
+
+/* SQL: datamesh._parse_type(name text, OUT typid oid, OUT typmod int4) */
+Datum
+datamesh_parse_type(PG_FUNCTION_ARGS)
+{
+	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	TupleDesc	desc;
+	Datum		values[2];
+	bool		nulls[2] = {true, true};
+	Oid			typid = InvalidOid;
+	int32		typmod = -1;
+	MemoryContext oldcontext = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+
+	/* a malformed name is "no type", not an error: try in a subtransaction */
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcontext);
+	PG_TRY();
+	{
+		parseTypeString(name, &typid, &typmod, true);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(oldcontext);
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+		typid = InvalidOid;
+	}
+	PG_END_TRY();
+
+	if (OidIsValid(typid))
+	{
+		values[0] = ObjectIdGetDatum(typid);
+		values[1] = Int32GetDatum(typmod);
+		nulls[0] = nulls[1] = false;
+	}
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls)));
+}
