@@ -106,6 +106,17 @@ SET ROLE vd_reader;
 SELECT * FROM datamesh.verify_contract('vd-customers');
 SELECT rule_name, message FROM datamesh.validate_data('vd-customers') WHERE NOT passed;
 RESET ROLE;
+-- rules the table's constraints already prove are not measured (a NOT VALID
+-- constraint proves nothing)
+ALTER TABLE vd.customers ADD CONSTRAINT value_range CHECK (lifetime_value BETWEEN 0 AND 5000),
+    ADD CONSTRAINT segment_enum CHECK (segment IN ('high_value', 'medium_value', 'low_value')),
+    ALTER COLUMN segment SET NOT NULL;
+ALTER TABLE vd.customers ADD CONSTRAINT email_pattern CHECK (email ~ '^[^@]+@[^@]+$') NOT VALID;
+SET ROLE vd_reader;
+SELECT rule_name, passed, message FROM datamesh.validate_data('vd-customers')
+ WHERE rule_kind IN ('not_null', 'min', 'max', 'enum', 'pattern');
+SELECT * FROM datamesh.verify_contract('vd-customers');
+RESET ROLE;
 DELETE FROM vd.customers;
 SET ROLE vd_reader;
 SELECT rule_name, passed, measured, threshold, message FROM datamesh.validate_data('vd-customers') WHERE NOT passed;

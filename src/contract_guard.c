@@ -1107,6 +1107,39 @@ skip:
 	MemoryContextSwitchTo(old);
 }
 
+/* Compare two version strings by their numeric major.minor.patch, then as text */
+static int
+CompareVersions(const char *a, const char *b)
+{
+	const char *pa = a;
+	const char *pb = b;
+
+	for (int i = 0; i < 3; i++)
+	{
+		long		na = strtol(pa, (char **) &pa, 10);
+		long		nb = strtol(pb, (char **) &pb, 10);
+
+		if (na != nb)
+			return na < nb ? -1 : 1;
+		if (*pa == '.')
+			pa++;
+		if (*pb == '.')
+			pb++;
+	}
+	return strcmp(a, b);
+}
+
+/* Order contracts by product, then version, for stable messages */
+static int
+CompareContracts(const ListCell *a, const ListCell *b)
+{
+	GuardContract *ca = lfirst(a);
+	GuardContract *cb = lfirst(b);
+	int			cmp = strcmp(ca->product_id, cb->product_id);
+
+	return cmp != 0 ? cmp : CompareVersions(ca->version, cb->version);
+}
+
 /*
  * Refuse the statement if it breaks an enforced contract, unless the product
  * owner overrode the guard for each product concerned in this transaction;
@@ -1151,6 +1184,7 @@ GuardDecide(GuardLevel *level, List *changes)
 	}
 	if (kept == NIL)
 		return;
+	list_sort(contracts, CompareContracts);
 
 	foreach(lc, kept)
 	{

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 
 #include "access/htup_details.h"
+#include "access/relation.h"
 #include "access/xact.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
@@ -31,20 +32,29 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "nodes/makefuncs.h"
 #include "nodes/value.h"
+#include "optimizer/optimizer.h"
+#include "parser/parse_coerce.h"
+#include "parser/parse_collate.h"
+#include "parser/parse_expr.h"
 #include "parser/parse_func.h"
+#include "parser/parse_relation.h"
 #include "parser/parse_type.h"
+#include "parser/parser.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/rel.h"
 #include "utils/resowner.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 
 PG_FUNCTION_INFO_V1(datamesh_validate_data);
 PG_FUNCTION_INFO_V1(datamesh_parse_type);
+PG_FUNCTION_INFO_V1(datamesh_implied_by_constraints);
 
 /* fmgr info of datamesh.<name>(argtypes) */
 static void
@@ -143,10 +153,11 @@ datamesh_validate_data(PG_FUNCTION_ARGS)
 							  NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "reading the validation plan failed");
 	scan_sql = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-	if (SPI_execute_with_args("SELECT r.ordinal, r.agg, r.group_sql, r.examples_sql"
+	if (SPI_execute_with_args("SELECT r.ordinal, r.agg, r.group_sql, r.examples_sql, r.rate"
 							  " FROM pg_catalog.jsonb_to_recordset($1 OPERATOR(pg_catalog.->) 'rules')"
 							  " AS r(ordinal pg_catalog.int4, agg pg_catalog.int4,"
-							  " group_sql pg_catalog.text, examples_sql pg_catalog.text)"
+							  " group_sql pg_catalog.text, examples_sql pg_catalog.text,"
+							  " rate pg_catalog.float8)"
 							  " ORDER BY r.ordinal",
 							  1, planarg, planval, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "reading the validation plan failed");
@@ -189,11 +200,26 @@ datamesh_validate_data(PG_FUNCTION_ARGS)
 			char	   *agg = SPI_getvalue(tuple, desc, 2);
 			char	   *group_sql = SPI_getvalue(tuple, desc, 3);
 			char	   *examples_sql = SPI_getvalue(tuple, desc, 4);
+			char	   *rate = SPI_getvalue(tuple, desc, 5);
 			int64		failing = 0;
+			bool		fails;
 
 			if (r > 0)
 				appendStringInfoString(&measures, ", ");
 			appendStringInfo(&measures, "\"%s\": {", ordinal);
+			if (group_sql)
+			{
+				/* duplicated keys, the rows they hold, and up to 5 of them */
+				RunPlanQuery(group_sql);
+				appendStringInfoString(&measures, "\"groups\": ");
+				AppendJsonValue(&measures, 0, 1);
+				appendStringInfoString(&measures, ", \"failing\": ");
+				AppendJsonValue(&measures, 0, 2);
+				appendStringInfoString(&measures, ", \"examples\": ");
+				AppendJsonValue(&measures, 0, 3);
+				appendStringInfoChar(&measures, '}');
+				continue;
+			}
 			if (agg)
 			{
 				int			index = atoi(agg);
@@ -201,22 +227,13 @@ datamesh_validate_data(PG_FUNCTION_ARGS)
 				if (index >= 1 && index <= nscan)
 					failing = scan_values[index - 1];
 			}
-			if (group_sql)
-			{
-				RunPlanQuery(group_sql);
-				appendStringInfoString(&measures, "\"groups\": ");
-				AppendJsonValue(&measures, 0, 1);
-				appendStringInfoString(&measures, ", \"failing\": ");
-				AppendJsonValue(&measures, 0, 2);
-				{
-					char	   *groups = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-
-					failing = groups ? strtoll(groups, NULL, 10) : 0;
-				}
-				appendStringInfoString(&measures, ", ");
-			}
+			/* example keys only for rules that fail */
+			if (rate)
+				fails = scan_values[0] > 0 && (double) failing / scan_values[0] > strtod(rate, NULL);
+			else
+				fails = failing > 0;
 			appendStringInfoString(&measures, "\"examples\": ");
-			if (examples_sql && failing > 0)
+			if (examples_sql && fails)
 			{
 				RunPlanQuery(examples_sql);
 				AppendJsonValue(&measures, 0, 1);
@@ -297,4 +314,104 @@ datamesh_parse_type(PG_FUNCTION_ARGS)
 		nulls[0] = nulls[1] = false;
 	}
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls)));
+}
+
+/* A predicate over a relation as implicitly-ANDed, simplified clauses */
+static List *
+PredicateClauses(Relation rel, const char *predicate)
+{
+	char	   *query = psprintf("SELECT WHERE %s", predicate);
+	List	   *stmts = raw_parser(query, RAW_PARSE_DEFAULT);
+	SelectStmt *select;
+	ParseState *pstate;
+	ParseNamespaceItem *nsitem;
+	Node	   *expr;
+
+	if (list_length(stmts) != 1 || !IsA(linitial_node(RawStmt, stmts)->stmt, SelectStmt))
+		ereport(ERROR,
+				(errcode(ERRCODE_SYNTAX_ERROR),
+				 errmsg("predicate must be a single SQL expression")));
+	select = (SelectStmt *) linitial_node(RawStmt, stmts)->stmt;
+	pstate = make_parsestate(NULL);
+	pstate->p_sourcetext = query;
+	nsitem = addRangeTableEntryForRelation(pstate, rel, AccessShareLock, NULL, false, true);
+	addNSItemToQuery(pstate, nsitem, true, true, true);
+	expr = transformExpr(pstate, select->whereClause, EXPR_KIND_CHECK_CONSTRAINT);
+	expr = coerce_to_boolean(pstate, expr, "CHECK");
+	assign_expr_collations(pstate, expr);
+	free_parsestate(pstate);
+	expr = eval_const_expressions(NULL, expr);
+	return make_ands_implicit(canonicalize_qual((Expr *) expr, true));
+}
+
+/*
+ * Whether the relation's validated CHECK constraints prove that a predicate
+ * is never false for any row (weak implication, as constraint exclusion
+ * uses it): then validate_data need not measure the rule.
+ */
+static bool
+ImpliedByConstraints(Relation rel, const char *predicate)
+{
+	TupleConstr *constr = RelationGetDescr(rel)->constr;
+	List	   *checks = NIL;
+	List	   *clauses;
+
+	if (constr == NULL || constr->num_check == 0)
+		return false;
+	for (int i = 0; i < constr->num_check; i++)
+	{
+		ConstrCheck *check = &constr->check[i];
+		Node	   *expr;
+
+		if (!check->ccvalid || (check->ccnoinherit && rel->rd_rel->relhassubclass))
+			continue;
+		expr = eval_const_expressions(NULL, stringToNode(check->ccbin));
+		checks = list_concat(checks, make_ands_implicit(canonicalize_qual((Expr *) expr, true)));
+	}
+	if (checks == NIL)
+		return false;
+	clauses = PredicateClauses(rel, predicate);
+	return predicate_implied_by(clauses, checks, true);
+}
+
+/* SQL: datamesh._implied_by_constraints(rel regclass, predicate text) returns boolean */
+Datum
+datamesh_implied_by_constraints(PG_FUNCTION_ARGS)
+{
+	Oid			relid = PG_GETARG_OID(0);
+	char	   *predicate = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	Relation	rel;
+	bool		result = false;
+	MemoryContext oldcontext = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+
+	rel = relation_open(relid, AccessShareLock);
+	if (rel->rd_rel->relkind != RELKIND_RELATION && rel->rd_rel->relkind != RELKIND_PARTITIONED_TABLE)
+	{
+		relation_close(rel, AccessShareLock);
+		PG_RETURN_BOOL(false);
+	}
+
+	/* a predicate the proof cannot handle (subquery, unknown name) is measured */
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcontext);
+	PG_TRY();
+	{
+		result = ImpliedByConstraints(rel, predicate);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(oldcontext);
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+		result = false;
+	}
+	PG_END_TRY();
+	relation_close(rel, AccessShareLock);
+	PG_RETURN_BOOL(result);
 }

@@ -304,6 +304,33 @@ $fn$;
 COMMENT ON FUNCTION datamesh._contract_unique_sets(datamesh.contracts) IS
     'internal: the unique keys a contract promises';
 
+-- The row checks a contract field states (min, max, enum, pattern), each as
+-- the predicate a passing row satisfies, written the way contract_ddl()
+-- writes its CHECK constraints
+CREATE FUNCTION datamesh._field_checks(name pg_catalog.text, typcategory "char", min_value pg_catalog.numeric,
+                                       max_value pg_catalog.numeric, enum_values pg_catalog.text[],
+                                       pattern pg_catalog.text)
+    RETURNS TABLE (kind pg_catalog.text, threshold pg_catalog.text, pass pg_catalog.text)
+    LANGUAGE sql IMMUTABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+    SELECT 'min', min_value::text, format('%I >= %s', name, min_value)
+     WHERE min_value IS NOT NULL AND typcategory = 'N'
+    UNION ALL
+    SELECT 'max', max_value::text, format('%I <= %s', name, max_value)
+     WHERE max_value IS NOT NULL AND typcategory = 'N'
+    UNION ALL
+    SELECT 'enum', array_to_string(enum_values, '|'),
+           format('%I%s IN (%s)', name, CASE WHEN typcategory = 'S' THEN '' ELSE '::pg_catalog.text' END,
+                  (SELECT string_agg(quote_literal(x), ', ') FROM unnest(enum_values) x))
+     WHERE enum_values IS NOT NULL
+    UNION ALL
+    SELECT 'pattern', pattern, format('%I::pg_catalog.text OPERATOR(pg_catalog.~) %L', name, pattern)
+     WHERE pattern IS NOT NULL
+$fn$;
+COMMENT ON FUNCTION datamesh._field_checks(pg_catalog.text, "char", pg_catalog.numeric, pg_catalog.numeric, pg_catalog.text[], pg_catalog.text) IS
+    'internal: the min/max/enum/pattern checks of a contract field as row predicates';
+
 CREATE FUNCTION datamesh.verify_contract(product_id pg_catalog.text, version datamesh.semver DEFAULT NULL)
     RETURNS TABLE (kind pg_catalog.text, column_name pg_catalog.text, expected pg_catalog.text,
                    actual pg_catalog.text, message pg_catalog.text)
@@ -331,8 +358,9 @@ BEGIN
     FOR f IN SELECT * FROM datamesh.contract_fields cf
               WHERE cf.product_id = c.product_id AND cf.version OPERATOR(datamesh.=) c.version
               ORDER BY cf.ordinal LOOP
-        SELECT a.atttypid, a.atttypmod, a.attnotnull, format_type(a.atttypid, a.atttypmod) AS typename
-          INTO att FROM pg_attribute a
+        SELECT a.atttypid, a.atttypmod, a.attnotnull, format_type(a.atttypid, a.atttypmod) AS typename,
+               t.typcategory
+          INTO att FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
          WHERE a.attrelid = rel AND a.attname = f.name AND a.attnum > 0 AND NOT a.attisdropped;
         IF NOT FOUND THEN
             RETURN QUERY SELECT 'missing_column', f.name::text, f.sql_type, NULL::text,
@@ -358,20 +386,14 @@ BEGIN
                 RETURN QUERY SELECT 'nullable', f.name::text, 'NOT NULL', 'nullable',
                     format('column "%s" is required by the contract but nullable in %s', f.name, rel);
             END IF;
-            IF (f.min_value IS NOT NULL OR f.max_value IS NOT NULL OR f.enum_values IS NOT NULL
-                OR f.pattern IS NOT NULL)
-               AND relkind <> 'f'
-               AND NOT EXISTS (SELECT FROM pg_constraint k, pg_attribute a
-                                WHERE k.conrelid = rel AND k.contype = 'c' AND a.attrelid = rel
-                                  AND a.attname = f.name AND a.attnum = ANY (k.conkey)) THEN
-                RETURN QUERY SELECT 'missing_check', f.name::text,
-                    concat_ws(', ', 'min ' || f.min_value, 'max ' || f.max_value,
-                              'enum ' || array_to_string(f.enum_values, '|'), 'pattern ' || f.pattern),
-                    NULL::text,
-                    format('no CHECK constraint on column "%s" enforces the contract''s %s', f.name,
-                           concat_ws(', ', CASE WHEN f.min_value IS NOT NULL OR f.max_value IS NOT NULL THEN 'range' END,
-                                     CASE WHEN f.enum_values IS NOT NULL THEN 'enum' END,
-                                     CASE WHEN f.pattern IS NOT NULL THEN 'pattern' END));
+            IF relkind <> 'f' THEN
+                RETURN QUERY
+                SELECT 'missing_check', f.name::text, x.kind || ' ' || x.threshold, NULL::text,
+                       format('no validated CHECK constraint of %s guarantees the contract''s %s %s of column "%s"',
+                              rel, x.kind, x.threshold, f.name)
+                  FROM datamesh._field_checks(f.name, att.typcategory, f.min_value, f.max_value,
+                                              f.enum_values, f.pattern) x
+                 WHERE NOT datamesh._implied_by_constraints(rel, x.pass);
             END IF;
         END IF;
     END LOOP;
@@ -413,6 +435,14 @@ $fn$;
 COMMENT ON FUNCTION datamesh.verify_contract(pg_catalog.text, datamesh.semver) IS
     'compare a contract with its relation (columns, types, NOT NULL, unique/primary keys, CHECKs, partitioning); one row per mismatch';
 
+-- Whether the validated CHECK constraints of a table prove a predicate never false
+CREATE FUNCTION datamesh._implied_by_constraints(rel pg_catalog.regclass, predicate pg_catalog.text)
+    RETURNS pg_catalog.bool
+    LANGUAGE C STABLE STRICT
+    AS 'MODULE_PATHNAME', 'datamesh_implied_by_constraints';
+COMMENT ON FUNCTION datamesh._implied_by_constraints(pg_catalog.regclass, pg_catalog.text) IS
+    'internal: whether validate_data may skip a rule because CHECK constraints already guarantee it';
+
 -- A PostgreSQL type name as (type oid, typmod); NULLs if it names no type
 CREATE FUNCTION datamesh._parse_type(type_name pg_catalog.text, OUT typid pg_catalog.oid,
                                      OUT typmod pg_catalog.int4)
@@ -449,7 +479,11 @@ DECLARE
     problem text;
     n int := 0;
     null_agg int;
+    null_aggs int[] := '{}';
     guaranteed text;
+    trusted boolean;
+    checks jsonb;
+    chk jsonb;
 BEGIN
     IF NOT pg_has_role(caller::oid, 'datamesh_reader', 'MEMBER') THEN
         RAISE EXCEPTION 'permission denied to read the contracts of data product "%"', product_id
@@ -457,7 +491,9 @@ BEGIN
                   HINT = 'Members of datamesh_reader may read contracts.';
     END IF;
     c := datamesh._pick_contract(product_id, version);
-    SELECT k.oid, format('%I.%I', n.nspname, k.relname) INTO rel, relname
+    SELECT k.oid, format('%I.%I', n.nspname, k.relname),
+           k.relkind = 'p' OR (k.relkind = 'r' AND NOT k.relhassubclass)
+      INTO rel, relname, trusted
       FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace WHERE k.oid = c.relation::oid;
     IF rel IS NULL THEN
         RAISE EXCEPTION 'the relation of contract "%" % no longer exists', c.product_id, c.version
@@ -483,9 +519,11 @@ BEGIN
             'severity', 'error', 'agg', 1, 'min', c.row_count_min, 'max', c.row_count_max);
     END IF;
 
-    FOR f IN SELECT cf.*, a.atttypid FROM datamesh.contract_fields cf
+    FOR f IN SELECT cf.*, a.atttypid, a.attnotnull, t.typcategory
+               FROM datamesh.contract_fields cf
                LEFT JOIN pg_attribute a ON a.attrelid = rel AND a.attname = cf.name AND a.attnum > 0
                                         AND NOT a.attisdropped
+               LEFT JOIN pg_type t ON t.oid = a.atttypid
               WHERE cf.product_id = c.product_id AND cf.version OPERATOR(datamesh.=) c.version
               ORDER BY cf.ordinal LOOP
         IF f.atttypid IS NULL THEN
@@ -496,71 +534,56 @@ BEGIN
         END IF;
         present := present || f.name::text;
         col := quote_ident(f.name);
-        aggs := aggs || format('count(*) FILTER (WHERE %s IS NULL)', col);
-        null_agg := cardinality(aggs);
+        -- NULLs: a NOT NULL column has none (unless inheritance children may)
+        IF f.attnotnull AND trusted THEN
+            null_agg := NULL;
+        ELSIF NOT f.nullable OR f.required OR f.is_primary_key OR f.max_null_rate IS NOT NULL
+              OR c.min_completeness IS NOT NULL THEN
+            aggs := aggs || format('count(*) FILTER (WHERE %s IS NULL)', col);
+            null_agg := cardinality(aggs);
+            null_aggs := null_aggs || null_agg;
+        END IF;
         IF NOT f.nullable OR f.required OR f.is_primary_key THEN
             n := n + 1;
             rules := rules || jsonb_build_object('ordinal', n, 'name', f.name || '.not_null', 'kind', 'not_null',
-                'column', f.name, 'severity', 'error', 'agg', null_agg, 'pred', format('%s IS NULL', col));
+                'column', f.name, 'severity', 'error', 'agg', null_agg, 'pred', format('%s IS NULL', col),
+                'guaranteed_by', CASE WHEN null_agg IS NULL THEN 'NOT NULL constraint' END);
         END IF;
         IF f.max_null_rate IS NOT NULL THEN
             n := n + 1;
             rules := rules || jsonb_build_object('ordinal', n, 'name', f.name || '.max_null_rate', 'kind', 'max_null_rate',
                 'column', f.name, 'severity', 'error', 'agg', null_agg, 'rate', f.max_null_rate,
-                'pred', format('%s IS NULL', col));
+                'pred', CASE WHEN null_agg IS NOT NULL THEN format('%s IS NULL', col) END);
         END IF;
-        IF f.min_value IS NOT NULL OR f.max_value IS NOT NULL THEN
-            IF (SELECT t.typcategory FROM pg_type t WHERE t.oid = f.atttypid) <> 'N' THEN
-                n := n + 1;
-                rules := rules || jsonb_build_object('ordinal', n, 'name', f.name || '.range', 'kind', 'range',
-                    'column', f.name, 'severity', 'error', 'threshold', concat_ws(' .. ', f.min_value, f.max_value),
-                    'problem', format('column "%s" is %s, not numeric: min/max cannot be checked', f.name,
-                                      format_type(f.atttypid, NULL)));
+        IF (f.min_value IS NOT NULL OR f.max_value IS NOT NULL) AND f.typcategory <> 'N' THEN
+            n := n + 1;
+            rules := rules || jsonb_build_object('ordinal', n, 'name', f.name || '.range', 'kind', 'range',
+                'column', f.name, 'severity', 'error', 'threshold', concat_ws(' .. ', f.min_value, f.max_value),
+                'problem', format('column "%s" is %s, not numeric: min/max cannot be checked', f.name,
+                                  format_type(f.atttypid, NULL)));
+        END IF;
+        SELECT coalesce(jsonb_agg(to_jsonb(x)), '[]') INTO checks
+          FROM datamesh._field_checks(f.name, f.typcategory, f.min_value, f.max_value, f.enum_values, f.pattern) x;
+        FOR chk IN SELECT x FROM jsonb_array_elements(checks) x LOOP
+            n := n + 1;
+            IF datamesh._implied_by_constraints(rel, chk ->> 'pass') THEN
+                rules := rules || jsonb_build_object('ordinal', n, 'name', f.name || '.' || (chk ->> 'kind'),
+                    'kind', chk ->> 'kind', 'column', f.name, 'severity', 'error', 'threshold', chk ->> 'threshold',
+                    'guaranteed_by', 'CHECK constraint');
             ELSE
-                IF f.min_value IS NOT NULL THEN
-                    aggs := aggs || format('count(*) FILTER (WHERE %s < %L::pg_catalog.numeric)', col, f.min_value);
-                    n := n + 1;
-                    rules := rules || jsonb_build_object('ordinal', n, 'name', f.name || '.min', 'kind', 'min',
-                        'column', f.name, 'severity', 'error', 'agg', cardinality(aggs), 'threshold', f.min_value::text,
-                        'pred', format('%s < %L::pg_catalog.numeric', col, f.min_value));
-                END IF;
-                IF f.max_value IS NOT NULL THEN
-                    aggs := aggs || format('count(*) FILTER (WHERE %s > %L::pg_catalog.numeric)', col, f.max_value);
-                    n := n + 1;
-                    rules := rules || jsonb_build_object('ordinal', n, 'name', f.name || '.max', 'kind', 'max',
-                        'column', f.name, 'severity', 'error', 'agg', cardinality(aggs), 'threshold', f.max_value::text,
-                        'pred', format('%s > %L::pg_catalog.numeric', col, f.max_value));
-                END IF;
+                aggs := aggs || format('count(*) FILTER (WHERE NOT (%s))', chk ->> 'pass');
+                rules := rules || jsonb_build_object('ordinal', n, 'name', f.name || '.' || (chk ->> 'kind'),
+                    'kind', chk ->> 'kind', 'column', f.name, 'severity', 'error', 'agg', cardinality(aggs),
+                    'threshold', chk ->> 'threshold', 'pred', format('NOT (%s)', chk ->> 'pass'));
             END IF;
-        END IF;
-        IF f.enum_values IS NOT NULL THEN
-            aggs := aggs || format('count(*) FILTER (WHERE %s::pg_catalog.text OPERATOR(pg_catalog.<>) ALL (%L::pg_catalog.text[]))',
-                                   col, f.enum_values);
-            n := n + 1;
-            rules := rules || jsonb_build_object('ordinal', n, 'name', f.name || '.enum', 'kind', 'enum',
-                'column', f.name, 'severity', 'error', 'agg', cardinality(aggs),
-                'threshold', array_to_string(f.enum_values, '|'),
-                'pred', format('%s::pg_catalog.text OPERATOR(pg_catalog.<>) ALL (%L::pg_catalog.text[])', col, f.enum_values));
-        END IF;
-        IF f.pattern IS NOT NULL THEN
-            aggs := aggs || format('count(*) FILTER (WHERE %s::pg_catalog.text OPERATOR(pg_catalog.!~) %L)', col, f.pattern);
-            n := n + 1;
-            rules := rules || jsonb_build_object('ordinal', n, 'name', f.name || '.pattern', 'kind', 'pattern',
-                'column', f.name, 'severity', 'error', 'agg', cardinality(aggs), 'threshold', f.pattern,
-                'pred', format('%s::pg_catalog.text OPERATOR(pg_catalog.!~) %L', col, f.pattern));
-        END IF;
+        END LOOP;
     END LOOP;
 
     IF c.min_completeness IS NOT NULL AND cardinality(present) > 0 THEN
-        aggs := aggs || format('count(*) FILTER (WHERE %s)',
-                               (SELECT string_agg(format('%I IS NULL', x), ' OR ') FROM unnest(present) x));
-        aggs := aggs || format('pg_catalog.sum(%s)',
-                               (SELECT string_agg(format('(%I IS NULL)::pg_catalog.int4', x), ' + ') FROM unnest(present) x));
         n := n + 1;
         rules := rules || jsonb_build_object('ordinal', n, 'name', 'completeness', 'kind', 'completeness',
-            'severity', 'error', 'agg', cardinality(aggs) - 1, 'cells_agg', cardinality(aggs),
-            'fields', cardinality(present), 'rate', c.min_completeness,
-            'pred', (SELECT string_agg(format('%I IS NULL', x), ' OR ') FROM unnest(present) x));
+            'severity', 'error', 'null_aggs', to_jsonb(null_aggs), 'fields', cardinality(present),
+            'rate', c.min_completeness);
     END IF;
 
     FOR u IN SELECT * FROM datamesh._contract_unique_sets(c) LOOP
@@ -574,13 +597,9 @@ BEGIN
         SELECT k.index_name INTO guaranteed FROM datamesh._unique_keys(rel) k WHERE k.columns <@ u.columns LIMIT 1;
         rules := rules || jsonb_build_object('ordinal', n, 'name', 'unique(' || array_to_string(u.columns, ',') || ')',
             'kind', u.kind, 'column', array_to_string(u.columns, ', '), 'severity', 'error',
-            'guaranteed_by', guaranteed,
+            'guaranteed_by', 'unique index ' || guaranteed,
             'group_sql', CASE WHEN guaranteed IS NULL THEN format(
-                'SELECT pg_catalog.count(*), pg_catalog.sum(n) FROM (SELECT pg_catalog.count(*) AS n FROM %s WHERE %s GROUP BY %s HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 1) d',
-                relname, (SELECT string_agg(format('%I IS NOT NULL', x), ' AND ') FROM unnest(u.columns) x),
-                (SELECT string_agg(quote_ident(x), ', ') FROM unnest(u.columns) x)) END,
-            'examples_sql', CASE WHEN guaranteed IS NULL THEN format(
-                'SELECT pg_catalog.jsonb_agg(k) FROM (SELECT pg_catalog.jsonb_build_object(%s) AS k FROM %s WHERE %s GROUP BY %s HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 1 LIMIT 5) e',
+                'SELECT pg_catalog.count(*), pg_catalog.sum(n), pg_catalog.jsonb_agg(k) FILTER (WHERE r OPERATOR(pg_catalog.<=) 5) FROM (SELECT pg_catalog.count(*) AS n, pg_catalog.jsonb_build_object(%s) AS k, pg_catalog.row_number() OVER () AS r FROM %s WHERE %s GROUP BY %s HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 1) d',
                 (SELECT string_agg(format('%L, %I', x, x), ', ') FROM unnest(u.columns) x), relname,
                 (SELECT string_agg(format('%I IS NOT NULL', x), ' AND ') FROM unnest(u.columns) x),
                 (SELECT string_agg(quote_ident(x), ', ') FROM unnest(u.columns) x)) END);
@@ -594,16 +613,22 @@ BEGIN
                 coalesce(q.value ->> 'name', q.n::text), c.product_id, c.version
                 USING ERRCODE = 'invalid_parameter_value', DETAIL = coalesce(problem, 'The rule is missing.');
         END IF;
+        n := n + 1;
+        IF datamesh._implied_by_constraints(rel, q.value ->> 'rule') THEN
+            rules := rules || jsonb_build_object('ordinal', n, 'name', coalesce(q.value ->> 'name', 'quality_rule_' || q.n),
+                'kind', 'quality_rule', 'severity', coalesce(q.value ->> 'severity', 'error'),
+                'threshold', q.value ->> 'rule', 'guaranteed_by', 'CHECK constraint');
+            CONTINUE;
+        END IF;
         -- the rule stands on lines of its own: a trailing "--" comment ends there
         aggs := aggs || format(E'count(*) FILTER (WHERE (\n%s\n) IS FALSE)', q.value ->> 'rule');
-        n := n + 1;
         rules := rules || jsonb_build_object('ordinal', n, 'name', coalesce(q.value ->> 'name', 'quality_rule_' || q.n),
             'kind', 'quality_rule', 'severity', coalesce(q.value ->> 'severity', 'error'), 'agg', cardinality(aggs),
             'threshold', q.value ->> 'rule', 'pred', format(E'(\n%s\n) IS FALSE', q.value ->> 'rule'));
     END LOOP;
 
     -- example queries for the row rules
-    SELECT coalesce(jsonb_agg(CASE WHEN r ? 'pred' AND NOT r ? 'examples_sql' THEN r || jsonb_build_object('examples_sql',
+    SELECT coalesce(jsonb_agg(CASE WHEN r ->> 'pred' IS NOT NULL AND NOT r ? 'examples_sql' THEN r || jsonb_build_object('examples_sql',
                format(E'SELECT pg_catalog.jsonb_agg(k) FROM (SELECT %s AS k FROM %s WHERE %s\nLIMIT 5) e',
                       key_expr, relname, r ->> 'pred')) ELSE r END ORDER BY (r ->> 'ordinal')::int), '[]')
       INTO rules FROM jsonb_array_elements(rules) r;
@@ -641,8 +666,8 @@ DECLARE
 BEGIN
     FOR r IN SELECT x FROM jsonb_array_elements(plan -> 'rules') x ORDER BY (x ->> 'ordinal')::int LOOP
         m := coalesce(measures -> 'rules' -> (r ->> 'ordinal'), '{}');
-        failing := CASE WHEN r ? 'agg' THEN (scan ->> ((r ->> 'agg')::int - 1))::bigint
-                        ELSE (m ->> 'failing')::bigint END;
+        failing := CASE WHEN r ->> 'agg' IS NOT NULL THEN (scan ->> ((r ->> 'agg')::int - 1))::bigint
+                        ELSE coalesce((m ->> 'failing')::bigint, 0) END;
         threshold := r ->> 'threshold';
         measured := failing;
         CASE
@@ -651,33 +676,34 @@ BEGIN
             msg := coalesce(r ->> 'problem', format('column "%s" is missing from %s', r ->> 'column', plan ->> 'relation'));
         WHEN r ->> 'kind' = 'row_count' THEN
             measured := nrows; failing := NULL;
-            threshold := concat(r ->> 'min', ' .. ', r ->> 'max');
+            threshold := CASE WHEN r ->> 'max' IS NULL THEN '>= ' || (r ->> 'min')
+                              WHEN r ->> 'min' IS NULL THEN '<= ' || (r ->> 'max')
+                              ELSE concat(r ->> 'min', ' .. ', r ->> 'max') END;
             passed := nrows >= coalesce((r ->> 'min')::bigint, 0) AND nrows <= coalesce((r ->> 'max')::bigint, nrows);
             msg := format('%s rows, expected %s', nrows, threshold);
+        WHEN r ->> 'guaranteed_by' IS NOT NULL THEN
+            passed := true; measured := 0; failing := 0;
+            threshold := coalesce(threshold, '0');
+            msg := format('guaranteed by %s', r ->> 'guaranteed_by');
         WHEN r ->> 'kind' = 'max_null_rate' THEN
             measured := CASE WHEN nrows = 0 THEN 0 ELSE round(failing::numeric / nrows, 6) END;
             threshold := r ->> 'rate';
             passed := measured <= (r ->> 'rate')::numeric;
             msg := format('null rate of "%s" is %s, at most %s allowed', r ->> 'column', measured, threshold);
         WHEN r ->> 'kind' = 'completeness' THEN
+            failing := (SELECT coalesce(sum((scan ->> (i::int - 1))::bigint), 0)
+                          FROM jsonb_array_elements_text(r -> 'null_aggs') i);
             measured := CASE WHEN nrows = 0 THEN 1
-                             ELSE round(1 - (scan ->> ((r ->> 'cells_agg')::int - 1))::numeric
-                                            / (nrows * (r ->> 'fields')::int), 6) END;
+                             ELSE round(1 - failing::numeric / (nrows * (r ->> 'fields')::int), 6) END;
             threshold := r ->> 'rate';
             passed := measured >= (r ->> 'rate')::numeric;
-            msg := format('completeness is %s, at least %s required (%s rows with a missing value)',
-                          measured, threshold, failing);
+            msg := format('completeness is %s, at least %s required (%s missing values in %s fields)',
+                          measured, threshold, failing, r ->> 'fields');
         WHEN r ->> 'kind' IN ('unique', 'primary_key') THEN
             threshold := '0';
-            IF r ->> 'guaranteed_by' IS NOT NULL THEN
-                passed := true; measured := 0; failing := 0;
-                msg := format('guaranteed by unique index %s', r ->> 'guaranteed_by');
-            ELSE
-                measured := coalesce((m ->> 'groups')::bigint, 0);
-                failing := coalesce(failing, 0);
-                passed := measured = 0;
-                msg := format('%s duplicated keys in %s rows', measured, failing);
-            END IF;
+            measured := coalesce((m ->> 'groups')::bigint, 0);
+            passed := measured = 0;
+            msg := format('%s duplicated keys in %s rows', measured, failing);
         ELSE
             threshold := coalesce(threshold, '0');
             passed := failing = 0;
@@ -760,3 +786,5 @@ GRANT EXECUTE ON FUNCTION datamesh._pick_contract(pg_catalog.text, datamesh.semv
 GRANT EXECUTE ON FUNCTION datamesh._parse_type(pg_catalog.text) TO datamesh_reader;
 GRANT EXECUTE ON FUNCTION datamesh._unique_keys(pg_catalog.regclass) TO datamesh_reader;
 GRANT EXECUTE ON FUNCTION datamesh._contract_unique_sets(datamesh.contracts) TO datamesh_reader;
+GRANT EXECUTE ON FUNCTION datamesh._field_checks(pg_catalog.text, "char", pg_catalog.numeric, pg_catalog.numeric, pg_catalog.text[], pg_catalog.text) TO datamesh_reader;
+GRANT EXECUTE ON FUNCTION datamesh._implied_by_constraints(pg_catalog.regclass, pg_catalog.text) TO datamesh_reader;
