@@ -142,6 +142,47 @@ SELECT ordinal, name, type, sql_type, nullable, required, is_unique, min_value, 
        max_null_rate, doc
   FROM datamesh.contract_fields WHERE product_id = 'ct-events' ORDER BY ordinal;
 
+---------------------------------------------------------------- versioning
+-- each new version is checked against the earlier ones in the product's
+-- mode (seed 002 says backward) and its declared semver bump against the
+-- one its changes need; what is refused is listed change by change
+\set nickname '      - name: nickname\n        type: ["null", "string"]\n        doc: "What the customer wants to be called"\n        required: false\n'
+\set country '      - name: country\n        type: string\n        doc: "Customer country (ISO 3166-1 alpha-2)"\n        required: true\n        pii: false\n'
+SET ROLE ct_owner;
+-- an optional field: a minor version
+SELECT datamesh.publish_contract(replace(replace(:'seed002', '2.3.0', '2.4.0'), '      - name: segment', :'nickname' || '      - name: segment'))
+       - 'warnings' AS minor;
+-- documentation only: a patch
+SELECT datamesh.publish_contract(replace(replace(replace(:'seed002', '2.3.0', '2.4.1'), '      - name: segment', :'nickname' || '      - name: segment'),
+                                         'Customer segment', 'Segment of the customer')) ->> 'declared_bump' AS patch;
+-- removing a field in a minor version, an added field in a patch
+SELECT datamesh.publish_contract(replace(replace(replace(:'seed002', '2.3.0', '2.5.0'), '      - name: segment', :'nickname' || '      - name: segment'),
+                                         :'country', ''));
+SELECT datamesh.publish_contract(replace(replace(:'seed002', '2.3.0', '2.4.2'), '      - name: segment',
+                                         :'nickname' || replace(:'nickname', 'nickname', 'alias') || '      - name: segment'));
+-- several changes at once: every one is listed
+SELECT datamesh.publish_contract(replace(replace(replace(replace(:'seed002', '2.3.0', '2.5.0'), :'country', ''),
+                                                 'type: double', 'type: long'), E'        required: true\n        pii: false\n        enum',
+                                         E'        required: false\n        pii: false\n        enum'));
+-- loosening the mode is a broken promise too; and versions only go up within a major line
+SELECT datamesh.publish_contract(replace(replace(replace(:'seed002', '2.3.0', '2.5.0'), '      - name: segment', :'nickname' || '      - name: segment'),
+                                         'compatibility: backward', 'compatibility: none'));
+SELECT datamesh.publish_contract(replace(:'seed002', '2.3.0', '2.3.5'));
+-- the way forward for a breaking change: a new major version
+SELECT datamesh.publish_contract(replace(replace(:'seed002', '2.3.0', '3.0.0'), :'country', '')) - 'warnings' AS major;
+RESET ROLE;
+SELECT version, status, compatibility, (SELECT count(*) FROM datamesh.contract_fields f
+                                         WHERE f.product_id = c.product_id AND f.version::text = c.version::text) AS fields
+  FROM datamesh.contracts c WHERE product_id = 'customer-analytics-360' ORDER BY version;
+-- ct-orders says nothing about its mode: FULL, the checker's default.  A
+-- required field without a default breaks it (old data has no value for it)
+SET ROLE ct_owner;
+SELECT datamesh.publish_contract(replace(replace(:'orders', 'VERSION', '1.1.0'), 'EXTRA', E'  port: orders\n')
+                                 || E'      - {name: channel, type: string, required: true}\n');
+SELECT datamesh.publish_contract(replace(replace(:'orders', 'VERSION', '1.1.0'), 'EXTRA', E'  port: orders\n')
+                                 || E'      - {name: channel, type: string, required: true, default: web}\n') ->> 'result' AS with_default;
+RESET ROLE;
+
 ------------------------------------------- Avro and JSON Schema schemas
 SELECT jsonb_pretty(datamesh.validate_contract($$
 apiVersion: datamesh.io/v1
