@@ -28,6 +28,8 @@ CREATE TYPE cg.mood AS ENUM ('happy', 'sad');
 CREATE TABLE cg.moods (id int, mood cg.mood);
 CREATE UNIQUE INDEX moods_id ON cg.moods (id);
 CREATE TABLE cg.report (x int);
+CREATE TYPE cg.reading AS (sensor int, value numeric);
+CREATE TABLE cg.readings OF cg.reading;
 RESET ROLE;
 
 -- a product with in-database ports, and two consumers
@@ -44,7 +46,8 @@ SELECT datamesh.register_product(pg_temp.product('cg-orders', '[
     {"name": "events", "type": "table", "relation": "cg.events"},
     {"name": "parent", "type": "table", "relation": "cg.parent"},
     {"name": "totals", "type": "view", "relation": "cg.order_totals"},
-    {"name": "moods", "type": "table", "relation": "cg.moods"}]')) ->> 'result' AS orders;
+    {"name": "moods", "type": "table", "relation": "cg.moods"},
+    {"name": "readings", "type": "table", "relation": "cg.readings"}]')) ->> 'result' AS orders;
 SELECT datamesh.register_product(pg_temp.product('cg-revenue', '[{"name": "r", "type": "table", "relation": "cg.report"}]',
     '[{"source": "cg-orders", "version": "^1.0.0"}]')) ->> 'result' AS revenue;
 SELECT datamesh.register_product(pg_temp.product('cg-forecast', '[{"name": "f", "type": "stream", "topic": "f"}]',
@@ -84,6 +87,8 @@ SELECT pg_temp.contract('1.3.0', 'totals', 'cg.order_totals', '[
     {"name": "order_id", "type": "bigint"}, {"name": "total", "type": "numeric(12,2)"}]');
 SELECT pg_temp.contract('1.4.0', 'moods', 'cg.moods', '[
     {"name": "id", "type": "integer", "unique": true}, {"name": "mood", "type": "text"}]');
+SELECT pg_temp.contract('1.5.0', 'readings', 'cg.readings', '[
+    {"name": "sensor", "type": "integer"}, {"name": "value", "type": "numeric"}]');
 -- a draft contract guards nothing
 SELECT pg_temp.contract('2.0.0', 'orders', 'cg.orders', '[{"name": "internal_flag", "type": "boolean"}]', 'draft');
 
@@ -111,6 +116,10 @@ ALTER TABLE cg.orders DROP COLUMN internal_flag, DROP COLUMN total CASCADE;
 DROP TYPE cg.mood CASCADE;
 DROP INDEX cg.moods_id;
 DROP SCHEMA cg CASCADE;
+-- typed tables, through their composite type
+ALTER TYPE cg.reading ALTER ATTRIBUTE value TYPE text CASCADE;
+ALTER TYPE cg.reading RENAME ATTRIBUTE sensor TO sensor_id CASCADE;
+ALTER TYPE cg.reading DROP ATTRIBUTE value CASCADE;
 -- partitions and inheritance children
 ALTER TABLE cg.events_jan ALTER COLUMN day DROP NOT NULL;
 ALTER TABLE cg.events ALTER COLUMN day TYPE timestamptz;
@@ -159,6 +168,7 @@ ALTER TABLE cg.orders RENAME CONSTRAINT orders_total_check TO orders_total_nonne
 CREATE OR REPLACE VIEW cg.order_totals AS SELECT order_id, total, customer_id FROM cg.orders;
 CREATE TABLE cg.events_mar PARTITION OF cg.events FOR VALUES FROM ('2024-03-01') TO ('2024-04-01');
 ALTER TABLE cg.events ADD COLUMN source text;
+ALTER TYPE cg.reading ADD ATTRIBUTE unit text CASCADE;
 ALTER TABLE cg.report RENAME TO report_v2;
 ALTER TABLE cg.report_v2 RENAME TO report;
 DROP TABLE cg.report CASCADE;

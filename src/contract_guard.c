@@ -81,7 +81,8 @@ typedef struct GuardField
 	char	   *name;
 	bool		not_null;		/* the contract promises no NULLs */
 	bool		has_check;		/* min/max/enum/pattern: a CHECK may enforce it */
-	char	   *sql_type;		/* PostgreSQL type the contract states, or NULL */
+	Oid			sql_typid;		/* PostgreSQL type the contract states, or 0 */
+	int32		sql_typmod;
 } GuardField;
 
 /* One enforced contract */
@@ -308,7 +309,8 @@ EnsureGuardCache(Oid extoid)
 	ctl.hcxt = GuardContext;
 
 	GuardSpiBegin(&spi, extoid);
-	plan = SPI_prepare("SELECT relid, product_id, version, kind, names, not_null, has_check, sql_type"
+	plan = SPI_prepare("SELECT relid, product_id, version, kind, names, not_null, has_check,"
+					   " sql_typid, sql_typmod"
 					   " FROM datamesh._contract_guard_rules()", 0, NULL);
 	if (plan == NULL)
 		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
@@ -355,7 +357,12 @@ EnsureGuardCache(Oid extoid)
 			field->name = strVal(linitial(names));
 			field->not_null = SpiBool(tuple, desc, 6);
 			field->has_check = SpiBool(tuple, desc, 7);
-			field->sql_type = SpiText(tuple, desc, 8, GuardContext);
+			field->sql_typid = DatumGetObjectId(SPI_getbinval(tuple, desc, 8, &isnull));
+			if (isnull)
+				field->sql_typid = InvalidOid;
+			field->sql_typmod = DatumGetInt32(SPI_getbinval(tuple, desc, 9, &isnull));
+			if (isnull)
+				field->sql_typmod = -1;
 			old = MemoryContextSwitchTo(GuardContext);
 			current->fields = lappend(current->fields, field);
 			MemoryContextSwitchTo(old);
@@ -640,6 +647,28 @@ ConstraintInfo(Oid conoid, char *contype, Oid *conrelid, char **conname, List **
 	return true;
 }
 
+/* Tables whose row type is a composite type, and their descendants */
+static List *
+TypedTables(Oid typeoid)
+{
+	Relation	classrel = table_open(RelationRelationId, AccessShareLock);
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	List	   *result = NIL;
+
+	ScanKeyInit(&key, Anum_pg_class_reloftype, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(typeoid));
+	scan = systable_beginscan(classrel, InvalidOid, false, NULL, 1, &key);
+	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
+		result = list_concat_unique_oid(result,
+										find_all_inheritors(((Form_pg_class) GETSTRUCT(tuple))->oid,
+															NoLock, NULL));
+	systable_endscan(scan);
+	table_close(classrel, AccessShareLock);
+	return result;
+}
+
 /* Changes made by ALTER TABLE subcommands */
 static List *
 CheckAlterTable(AlterTableStmt *stmt)
@@ -651,21 +680,35 @@ CheckAlterTable(AlterTableStmt *stmt)
 	ListCell   *lc;
 	ListCell   *lc2;
 
-	if (stmt->objtype != OBJECT_TABLE && stmt->objtype != OBJECT_VIEW &&
-		stmt->objtype != OBJECT_MATVIEW && stmt->objtype != OBJECT_FOREIGN_TABLE)
+	if (stmt->objtype == OBJECT_TYPE)
+	{
+		/* ALTER TYPE ... ALTER/DROP ATTRIBUTE ... CASCADE reaches typed tables */
+		relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+		if (!OidIsValid(relid) || get_rel_relkind(relid) != RELKIND_COMPOSITE_TYPE)
+			return NIL;
+		EnsureGuardCache(GuardExtension());
+		if (GuardEmpty())
+			return NIL;
+		affected = TypedTables(get_rel_type_id(relid));
+		relid = InvalidOid;
+	}
+	else if (stmt->objtype == OBJECT_TABLE || stmt->objtype == OBJECT_VIEW ||
+			 stmt->objtype == OBJECT_MATVIEW || stmt->objtype == OBJECT_FOREIGN_TABLE)
+	{
+		lockmode = AlterTableGetLockLevel(stmt->cmds);
+		relid = RangeVarGetRelidExtended(stmt->relation, lockmode,
+										 stmt->missing_ok ? RVR_MISSING_OK : 0,
+										 RangeVarCallbackOwnsRelation, NULL);
+		if (!OidIsValid(relid))
+			return NIL;
+		EnsureGuardCache(GuardExtension());
+		if (GuardEmpty())
+			return NIL;
+		affected = stmt->relation->inh ? find_all_inheritors(relid, NoLock, NULL)
+			: list_make1_oid(relid);
+	}
+	else
 		return NIL;
-	lockmode = AlterTableGetLockLevel(stmt->cmds);
-	relid = RangeVarGetRelidExtended(stmt->relation, lockmode,
-									 stmt->missing_ok ? RVR_MISSING_OK : 0,
-									 RangeVarCallbackOwnsRelation, NULL);
-	if (!OidIsValid(relid))
-		return NIL;
-	EnsureGuardCache(GuardExtension());
-	if (GuardEmpty())
-		return NIL;
-
-	affected = stmt->relation->inh ? find_all_inheritors(relid, NoLock, NULL)
-		: list_make1_oid(relid);
 	foreach(lc, affected)
 	{
 		Oid			rel = lfirst_oid(lc);
@@ -700,18 +743,17 @@ CheckAlterTable(AlterTableStmt *stmt)
 							Oid			oldtype;
 							int32		oldmod;
 							Oid			oldcoll;
-							Oid			wanttype = InvalidOid;
-							int32		wantmod = -1;
+							Oid			wanttype = field->sql_typid;
+							int32		wantmod = field->sql_typmod;
 							AttrNumber	attnum = get_attnum(rel, cmd->name);
 
 							if (attnum == InvalidAttrNumber)
 								break;
 							typenameTypeIdAndMod(NULL, def->typeName, &newtype, &newmod);
 							get_atttypetypmodcoll(rel, attnum, &oldtype, &oldmod, &oldcoll);
-							if (field->sql_type)
-								parseTypeString(field->sql_type, &wanttype, &wantmod, true);
 							if ((newtype != oldtype || newmod != oldmod) &&
-								!(newtype == wanttype && (wantmod == -1 || newmod == wantmod)))
+								!(OidIsValid(wanttype) && newtype == wanttype &&
+								  (wantmod == -1 || newmod == wantmod)))
 								AddChange(&changes, contract, false,
 										  psprintf("column \"%s\" of %s would change type from %s to %s",
 												   cmd->name, DescribeRelation(rel),
@@ -747,7 +789,7 @@ CheckAlterTable(AlterTableStmt *stmt)
 	}
 
 	/* commands that take data away from a guarded parent */
-	foreach(lc2, stmt->cmds)
+	foreach(lc2, OidIsValid(relid) ? stmt->cmds : NIL)
 	{
 		AlterTableCmd *cmd = lfirst_node(AlterTableCmd, lc2);
 		Oid			parent = InvalidOid;
@@ -813,6 +855,25 @@ CheckRename(RenameStmt *stmt)
 				return NIL;
 			foreach(lc, stmt->relation->inh ? find_all_inheritors(relid, NoLock, NULL)
 					: list_make1_oid(relid))
+			{
+				Oid			rel = lfirst_oid(lc);
+
+				foreach(lc2, ContractsWithAncestors(rel, RelationAncestors(rel)))
+					if (ContractField(lfirst(lc2), stmt->subname))
+						AddChange(&changes, lfirst(lc2), false,
+								  psprintf("column \"%s\" of %s would be renamed to \"%s\"",
+										   stmt->subname, DescribeRelation(rel), stmt->newname));
+			}
+			break;
+		case OBJECT_ATTRIBUTE:
+			/* ALTER TYPE ... RENAME ATTRIBUTE ... CASCADE reaches typed tables */
+			relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+			if (!OidIsValid(relid) || get_rel_relkind(relid) != RELKIND_COMPOSITE_TYPE)
+				return NIL;
+			EnsureGuardCache(GuardExtension());
+			if (GuardEmpty())
+				return NIL;
+			foreach(lc, TypedTables(get_rel_type_id(relid)))
 			{
 				Oid			rel = lfirst_oid(lc);
 

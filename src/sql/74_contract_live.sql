@@ -114,13 +114,21 @@ CREATE TRIGGER contract_guard_delete AFTER DELETE OR TRUNCATE ON datamesh.contra
 CREATE TRIGGER contract_guard AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON datamesh.contract_fields
     FOR EACH STATEMENT EXECUTE FUNCTION datamesh._contract_guard_trigger();
 
+-- A PostgreSQL type name as (type oid, typmod); NULLs if it names no type
+CREATE FUNCTION datamesh._parse_type(type_name pg_catalog.text, OUT typid pg_catalog.oid,
+                                     OUT typmod pg_catalog.int4)
+    LANGUAGE C STABLE STRICT
+    AS 'MODULE_PATHNAME', 'datamesh_parse_type';
+COMMENT ON FUNCTION datamesh._parse_type(pg_catalog.text) IS
+    'internal: resolve a type name such as numeric(12,2) to its OID and typmod';
+
 -- What the guard enforces: one 'contract' row per enforced contract, then its
 -- 'field' rows and its promised 'unique' keys (the guard's cache is built
 -- from this, ordered)
 CREATE FUNCTION datamesh._contract_guard_rules()
     RETURNS TABLE (relid pg_catalog.oid, product_id pg_catalog.text, version pg_catalog.text,
                    kind pg_catalog.text, names pg_catalog.text[], not_null pg_catalog.bool,
-                   has_check pg_catalog.bool, sql_type pg_catalog.text)
+                   has_check pg_catalog.bool, sql_typid pg_catalog.oid, sql_typmod pg_catalog.int4)
     LANGUAGE sql STABLE
     SET search_path = pg_catalog, pg_temp
     AS $fn$
@@ -137,7 +145,8 @@ CREATE FUNCTION datamesh._contract_guard_rules()
           FROM c JOIN datamesh.contract_fields f
             ON f.product_id = c.product_id AND f.version OPERATOR(datamesh.=) c.version
     )
-    SELECT relid, product_id, version::text, kind, names, not_null, has_check, sql_type FROM (
+    SELECT relid, product_id, version::text, kind, names, not_null, has_check,
+           (datamesh._parse_type(sql_type)).typid, (datamesh._parse_type(sql_type)).typmod FROM (
         SELECT c.relid, c.product_id, c.version, 'contract' AS kind, NULL::text[] AS names,
                NULL::bool AS not_null, NULL::bool AS has_check, NULL::text AS sql_type, 0 AS ord
           FROM c
@@ -443,13 +452,6 @@ CREATE FUNCTION datamesh._implied_by_constraints(rel pg_catalog.regclass, predic
 COMMENT ON FUNCTION datamesh._implied_by_constraints(pg_catalog.regclass, pg_catalog.text) IS
     'internal: whether validate_data may skip a rule because CHECK constraints already guarantee it';
 
--- A PostgreSQL type name as (type oid, typmod); NULLs if it names no type
-CREATE FUNCTION datamesh._parse_type(type_name pg_catalog.text, OUT typid pg_catalog.oid,
-                                     OUT typmod pg_catalog.int4)
-    LANGUAGE C STABLE STRICT
-    AS 'MODULE_PATHNAME', 'datamesh_parse_type';
-COMMENT ON FUNCTION datamesh._parse_type(pg_catalog.text) IS
-    'internal: resolve a type name such as numeric(12,2) to its OID and typmod';
 
 ------------------------------------------------------------- validate_data
 
