@@ -160,6 +160,10 @@ ALTER TABLE cg.orders ALTER COLUMN note SET STATISTICS 200;
 ALTER TABLE cg.orders ADD CONSTRAINT orders_total_small CHECK (total < 1000000);
 CREATE INDEX orders_customer ON cg.orders (customer_id);
 DROP INDEX cg.orders_customer;
+-- a redundant unique index may go while another one still enforces the key ...
+CREATE UNIQUE INDEX orders_customer_note_dup ON cg.orders (customer_id, note);
+DROP INDEX cg.orders_customer_note, cg.orders_customer_note_dup;   -- (refused: both at once)
+DROP INDEX cg.orders_customer_note_dup;
 COMMENT ON TABLE cg.orders IS 'orders of the shop';
 COMMENT ON COLUMN cg.orders.total IS 'order total';
 GRANT SELECT ON cg.orders TO cg_other;

@@ -35,6 +35,7 @@
 
 #include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/relation.h"
 #include "access/table.h"
 #include "access/xact.h"
 #include "catalog/dependency.h"
@@ -148,6 +149,7 @@ static Oid	GuardFieldsRelid = InvalidOid;
 static GuardLevel *CurrentGuardLevel = NULL;
 
 static char *DescribeRelation(Oid relid);
+static List *AttnumNames(Oid relid, int16 *attnums, int n);
 
 /* SPI as the extension owner, with the state to restore afterwards */
 typedef struct GuardSpi
@@ -486,14 +488,56 @@ ColumnsSubset(List *columns, List *names)
 	return true;
 }
 
-/* Whether a unique key on these columns enforces a promised unique key */
+/* Whether another unique index of the relation still enforces a promised key */
 static bool
-EnforcesPromisedUnique(GuardContract *contract, List *columns)
+UniqueKeyStillCovered(Oid relid, List *promised, List *excluded)
+{
+	Relation	rel;
+	List	   *indexes;
+	ListCell   *lc;
+	bool		covered = false;
+
+	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
+		return false;
+	rel = relation_open(relid, AccessShareLock);
+	indexes = RelationGetIndexList(rel);
+	foreach(lc, indexes)
+	{
+		Oid			indexoid = lfirst_oid(lc);
+		HeapTuple	tuple;
+		Form_pg_index index;
+
+		if (list_member_oid(excluded, indexoid))
+			continue;
+		tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(indexoid));
+		if (!HeapTupleIsValid(tuple))
+			continue;
+		index = (Form_pg_index) GETSTRUCT(tuple);
+		if (index->indisunique && index->indisvalid &&
+			heap_attisnull(tuple, Anum_pg_index_indpred, NULL) &&
+			ColumnsSubset(AttnumNames(relid, index->indkey.values, index->indnkeyatts), promised))
+			covered = true;
+		ReleaseSysCache(tuple);
+		if (covered)
+			break;
+	}
+	relation_close(rel, AccessShareLock);
+	return covered;
+}
+
+/*
+ * Whether losing a unique key on these columns breaks a promised unique key:
+ * the key enforces a promised one and no other unique index (apart from the
+ * excluded ones, which go away too) still does.
+ */
+static bool
+EnforcesPromisedUnique(GuardContract *contract, Oid relid, List *columns, List *excluded)
 {
 	ListCell   *lc;
 
 	foreach(lc, contract->unique_sets)
-		if (ColumnsSubset(columns, lfirst(lc)))
+		if (ColumnsSubset(columns, lfirst(lc)) &&
+			!UniqueKeyStillCovered(relid, lfirst(lc), excluded))
 			return true;
 	return false;
 }
@@ -592,7 +636,7 @@ AddChange(List **changes, GuardContract *contract, bool whole, char *text)
 /* Changes for a constraint that goes away */
 static void
 ConstraintChanges(List **changes, List *contracts, Oid relid, const char *conname,
-				  char contype, List *colnames)
+				  char contype, List *colnames, List *excluded)
 {
 	ListCell   *lc;
 
@@ -601,7 +645,7 @@ ConstraintChanges(List **changes, List *contracts, Oid relid, const char *connam
 		GuardContract *contract = lfirst(lc);
 
 		if ((contype == CONSTRAINT_PRIMARY || contype == CONSTRAINT_UNIQUE) &&
-			EnforcesPromisedUnique(contract, colnames))
+			EnforcesPromisedUnique(contract, relid, colnames, excluded))
 			AddChange(changes, contract, false,
 					  psprintf("%s constraint \"%s\" of %s would be dropped",
 							   contype == CONSTRAINT_PRIMARY ? "primary key" : "unique",
@@ -645,6 +689,27 @@ ConstraintInfo(Oid conoid, char *contype, Oid *conrelid, char **conname, List **
 	}
 	ReleaseSysCache(tuple);
 	return true;
+}
+
+/* Indexes of the constraints an ALTER TABLE drops from a relation */
+static List *
+DroppedConstraintIndexes(AlterTableStmt *stmt, Oid relid)
+{
+	List	   *result = NIL;
+	ListCell   *lc;
+
+	foreach(lc, stmt->cmds)
+	{
+		AlterTableCmd *cmd = lfirst_node(AlterTableCmd, lc);
+		Oid			conoid;
+
+		if (cmd->subtype != AT_DropConstraint)
+			continue;
+		conoid = get_relation_constraint_oid(relid, cmd->name, true);
+		if (OidIsValid(conoid) && OidIsValid(get_constraint_index(conoid)))
+			result = lappend_oid(result, get_constraint_index(conoid));
+	}
+	return result;
 }
 
 /* Tables whose row type is a composite type, and their descendants */
@@ -778,7 +843,8 @@ CheckAlterTable(AlterTableStmt *stmt)
 							if (OidIsValid(conoid) &&
 								ConstraintInfo(conoid, &contype, &conrelid, &conname, &colnames))
 								ConstraintChanges(&changes, list_make1(contract), rel,
-												  conname, contype, colnames);
+												  conname, contype, colnames,
+												  DroppedConstraintIndexes(stmt, rel));
 						}
 						break;
 					default:
@@ -1055,11 +1121,11 @@ EvaluateDropFacts(List *facts)
 				break;
 			case 'c':
 				ConstraintChanges(&changes, ContractsWithAncestors(fact->relid, fact->ancestors),
-								  fact->relid, fact->objname, fact->contype, fact->colnames);
+								  fact->relid, fact->objname, fact->contype, fact->colnames, NIL);
 				break;
 			case 'i':
 				foreach(lc2, ContractsWithAncestors(fact->relid, fact->ancestors))
-					if (EnforcesPromisedUnique(lfirst(lc2), fact->colnames))
+					if (EnforcesPromisedUnique(lfirst(lc2), fact->relid, fact->colnames, NIL))
 						AddChange(&changes, lfirst(lc2), false,
 								  psprintf("unique index \"%s\" of %s would be dropped",
 										   fact->objname, fact->relname));
