@@ -102,8 +102,13 @@ ALTER TABLE cg.orders SET SCHEMA public;
 ALTER TABLE cg.orders DROP CONSTRAINT orders_pkey;
 ALTER TABLE cg.orders DROP CONSTRAINT orders_status_check;
 ALTER TABLE cg.orders DROP CONSTRAINT orders_total_check;
--- (any CHECK on a column whose contract states a range, enum or pattern counts as enforcing it)
 DROP INDEX cg.orders_customer_note;
+-- a column drop taking away the only CHECK that still enforces a rule
+BEGIN;
+ALTER TABLE cg.orders ADD CONSTRAINT orders_flagged CHECK (total >= 0 AND internal_flag IS NOT TRUE);
+ALTER TABLE cg.orders DROP CONSTRAINT orders_total_check;   -- passes: orders_flagged enforces min 0 too
+ALTER TABLE cg.orders DROP COLUMN internal_flag;            -- drops orders_flagged with it
+ROLLBACK;
 DROP TABLE cg.orders;
 DROP TABLE cg.orders CASCADE;
 DROP VIEW cg.order_totals;
@@ -169,6 +174,11 @@ COMMENT ON COLUMN cg.orders.total IS 'order total';
 GRANT SELECT ON cg.orders TO cg_other;
 REVOKE SELECT ON cg.orders FROM cg_other;
 ALTER TABLE cg.orders RENAME CONSTRAINT orders_total_check TO orders_total_nonnegative;
+ALTER TABLE cg.orders DROP CONSTRAINT orders_total_small;   -- enforces nothing the contract states
+-- ... and so may a CHECK when another one still enforces the rule
+ALTER TABLE cg.orders ADD CONSTRAINT orders_total_min CHECK (total >= 0);
+ALTER TABLE cg.orders DROP CONSTRAINT orders_total_nonnegative, DROP CONSTRAINT orders_total_min;   -- (refused: both)
+ALTER TABLE cg.orders DROP CONSTRAINT orders_total_nonnegative;
 CREATE OR REPLACE VIEW cg.order_totals AS SELECT order_id, total, customer_id FROM cg.orders;
 CREATE TABLE cg.events_mar PARTITION OF cg.events FOR VALUES FROM ('2024-03-01') TO ('2024-04-01');
 ALTER TABLE cg.events ADD COLUMN source text;

@@ -81,7 +81,8 @@ typedef struct GuardField
 {
 	char	   *name;
 	bool		not_null;		/* the contract promises no NULLs */
-	bool		has_check;		/* min/max/enum/pattern: a CHECK may enforce it */
+	List	   *check_kinds;	/* min, max, enum, pattern (String) */
+	List	   *checks;			/* the row predicate of each (String) */
 	Oid			sql_typid;		/* PostgreSQL type the contract states, or 0 */
 	int32		sql_typmod;
 } GuardField;
@@ -125,6 +126,7 @@ typedef struct DropFact
 	char	   *objname;		/* column, constraint or index name */
 	char		contype;
 	List	   *colnames;		/* key or checked columns (String) */
+	char	   *conbin;			/* a CHECK constraint's expression */
 } DropFact;
 
 /* State of one guarded utility statement (they nest through functions) */
@@ -311,8 +313,8 @@ EnsureGuardCache(Oid extoid)
 	ctl.hcxt = GuardContext;
 
 	GuardSpiBegin(&spi, extoid);
-	plan = SPI_prepare("SELECT relid, product_id, version, kind, names, not_null, has_check,"
-					   " sql_typid, sql_typmod"
+	plan = SPI_prepare("SELECT relid, product_id, version, kind, names, not_null, check_kinds,"
+					   " checks, sql_typid, sql_typmod"
 					   " FROM datamesh._contract_guard_rules()", 0, NULL);
 	if (plan == NULL)
 		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
@@ -358,11 +360,12 @@ EnsureGuardCache(Oid extoid)
 
 			field->name = strVal(linitial(names));
 			field->not_null = SpiBool(tuple, desc, 6);
-			field->has_check = SpiBool(tuple, desc, 7);
-			field->sql_typid = DatumGetObjectId(SPI_getbinval(tuple, desc, 8, &isnull));
+			field->check_kinds = SpiTextArray(tuple, desc, 7, GuardContext);
+			field->checks = SpiTextArray(tuple, desc, 8, GuardContext);
+			field->sql_typid = DatumGetObjectId(SPI_getbinval(tuple, desc, 9, &isnull));
 			if (isnull)
 				field->sql_typid = InvalidOid;
-			field->sql_typmod = DatumGetInt32(SPI_getbinval(tuple, desc, 9, &isnull));
+			field->sql_typmod = DatumGetInt32(SPI_getbinval(tuple, desc, 10, &isnull));
 			if (isnull)
 				field->sql_typmod = -1;
 			old = MemoryContextSwitchTo(GuardContext);
@@ -542,20 +545,64 @@ EnforcesPromisedUnique(GuardContract *contract, Oid relid, List *columns, List *
 	return false;
 }
 
-/* Whether a CHECK on these columns may enforce something the contract states */
-static bool
-EnforcesPromisedCheck(GuardContract *contract, List *columns)
+/*
+ * What of the contract a CHECK constraint takes with it, or NULL: a rule of a
+ * field (min, max, enum, pattern; NOT NULL of a required field whose column
+ * is not declared NOT NULL) that the relation's CHECK constraints prove with
+ * it (excluded: the constraints that go away, by name; extra: the dropped
+ * constraints' expressions when they are already gone) and no longer prove
+ * without it.
+ */
+static char *
+CheckConstraintTakes(GuardContract *contract, Oid relid, List *excluded, List *extra)
 {
+	Relation	rel;
 	ListCell   *lc;
+	char	   *result = NULL;
 
-	foreach(lc, columns)
+	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
+		return NULL;
+	rel = relation_open(relid, AccessShareLock);
+	foreach(lc, contract->fields)
 	{
-		GuardField *field = ContractField(contract, strVal(lfirst(lc)));
+		GuardField *field = lfirst(lc);
+		List	   *kinds = list_copy(field->check_kinds);
+		List	   *preds = list_copy(field->checks);
+		ListCell   *lck;
+		ListCell   *lcp;
+		AttrNumber	attnum = get_attnum(relid, field->name);
 
-		if (field && (field->has_check || field->not_null))
-			return true;
+		if (attnum == InvalidAttrNumber)
+			continue;
+		if (field->not_null)
+		{
+			HeapTuple	atttup = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(attnum));
+			bool		notnull = HeapTupleIsValid(atttup) &&
+				((Form_pg_attribute) GETSTRUCT(atttup))->attnotnull;
+
+			if (HeapTupleIsValid(atttup))
+				ReleaseSysCache(atttup);
+			if (!notnull)
+			{
+				kinds = lappend(kinds, makeString("NOT NULL"));
+				preds = lappend(preds, makeString(psprintf("%s IS NOT NULL", quote_identifier(field->name))));
+			}
+		}
+		forboth(lck, kinds, lcp, preds)
+		{
+			const char *pred = strVal(lfirst(lcp));
+
+			if (ConstraintsProve(rel, pred, NIL, extra) && !ConstraintsProve(rel, pred, excluded, NIL))
+			{
+				result = psprintf("%s of column \"%s\"", strVal(lfirst(lck)), field->name);
+				break;
+			}
+		}
+		if (result)
+			break;
 	}
-	return false;
+	relation_close(rel, AccessShareLock);
+	return result;
 }
 
 /* "table "s.t"" and the like, for messages */
@@ -636,7 +683,8 @@ AddChange(List **changes, GuardContract *contract, bool whole, char *text)
 /* Changes for a constraint that goes away */
 static void
 ConstraintChanges(List **changes, List *contracts, Oid relid, const char *conname,
-				  char contype, List *colnames, List *excluded)
+				  char contype, List *colnames, List *excluded,
+				  List *checks_excluded, List *checks_extra)
 {
 	ListCell   *lc;
 
@@ -650,16 +698,22 @@ ConstraintChanges(List **changes, List *contracts, Oid relid, const char *connam
 					  psprintf("%s constraint \"%s\" of %s would be dropped",
 							   contype == CONSTRAINT_PRIMARY ? "primary key" : "unique",
 							   conname, DescribeRelation(relid)));
-		else if (contype == CONSTRAINT_CHECK && EnforcesPromisedCheck(contract, colnames))
-			AddChange(changes, contract, false,
-					  psprintf("check constraint \"%s\" of %s would be dropped",
-							   conname, DescribeRelation(relid)));
+		else if (contype == CONSTRAINT_CHECK)
+		{
+			char	   *takes = CheckConstraintTakes(contract, relid, checks_excluded, checks_extra);
+
+			if (takes)
+				AddChange(changes, contract, false,
+						  psprintf("check constraint \"%s\" of %s would be dropped (it enforces %s)",
+								   conname, DescribeRelation(relid), takes));
+		}
 	}
 }
 
 /* Type and columns of a constraint */
 static bool
-ConstraintInfo(Oid conoid, char *contype, Oid *conrelid, char **conname, List **colnames)
+ConstraintInfo(Oid conoid, char *contype, Oid *conrelid, char **conname, List **colnames,
+			   char **conbin)
 {
 	HeapTuple	tuple = SearchSysCache1(CONSTROID, ObjectIdGetDatum(conoid));
 	Form_pg_constraint con;
@@ -673,6 +727,10 @@ ConstraintInfo(Oid conoid, char *contype, Oid *conrelid, char **conname, List **
 	*conrelid = con->conrelid;
 	*conname = pstrdup(NameStr(con->conname));
 	*colnames = NIL;
+	*conbin = NULL;
+	d = SysCacheGetAttr(CONSTROID, tuple, Anum_pg_constraint_conbin, &isnull);
+	if (!isnull)
+		*conbin = TextDatumGetCString(d);
 	d = SysCacheGetAttr(CONSTROID, tuple, Anum_pg_constraint_conkey, &isnull);
 	if (!isnull && OidIsValid(con->conrelid))
 	{
@@ -708,6 +766,23 @@ DroppedConstraintIndexes(AlterTableStmt *stmt, Oid relid)
 		conoid = get_relation_constraint_oid(relid, cmd->name, true);
 		if (OidIsValid(conoid) && OidIsValid(get_constraint_index(conoid)))
 			result = lappend_oid(result, get_constraint_index(conoid));
+	}
+	return result;
+}
+
+/* Names of the constraints an ALTER TABLE drops (String) */
+static List *
+DroppedConstraintNames(AlterTableStmt *stmt)
+{
+	List	   *result = NIL;
+	ListCell   *lc;
+
+	foreach(lc, stmt->cmds)
+	{
+		AlterTableCmd *cmd = lfirst_node(AlterTableCmd, lc);
+
+		if (cmd->subtype == AT_DropConstraint)
+			result = lappend(result, makeString(cmd->name));
 	}
 	return result;
 }
@@ -839,12 +914,14 @@ CheckAlterTable(AlterTableStmt *stmt)
 							Oid			conrelid;
 							char	   *conname;
 							List	   *colnames;
+							char	   *conbin;
 
 							if (OidIsValid(conoid) &&
-								ConstraintInfo(conoid, &contype, &conrelid, &conname, &colnames))
+								ConstraintInfo(conoid, &contype, &conrelid, &conname, &colnames, &conbin))
 								ConstraintChanges(&changes, list_make1(contract), rel,
 												  conname, contype, colnames,
-												  DroppedConstraintIndexes(stmt, rel));
+												  DroppedConstraintIndexes(stmt, rel),
+												  DroppedConstraintNames(stmt), NIL);
 						}
 						break;
 					default:
@@ -1121,7 +1198,8 @@ EvaluateDropFacts(List *facts)
 				break;
 			case 'c':
 				ConstraintChanges(&changes, ContractsWithAncestors(fact->relid, fact->ancestors),
-								  fact->relid, fact->objname, fact->contype, fact->colnames, NIL);
+								  fact->relid, fact->objname, fact->contype, fact->colnames, NIL,
+								  NIL, fact->conbin ? list_make1(fact->conbin) : NIL);
 				break;
 			case 'i':
 				foreach(lc2, ContractsWithAncestors(fact->relid, fact->ancestors))
@@ -1212,7 +1290,8 @@ GuardObjectAccess(ObjectAccessType access, Oid classId, Oid objectId, int subId,
 	{
 		Oid			conrelid;
 
-		if (!ConstraintInfo(objectId, &fact->contype, &conrelid, &fact->objname, &fact->colnames) ||
+		if (!ConstraintInfo(objectId, &fact->contype, &conrelid, &fact->objname, &fact->colnames,
+							&fact->conbin) ||
 			!OidIsValid(conrelid))
 			goto skip;
 		fact->kind = 'c';

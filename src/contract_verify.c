@@ -52,6 +52,8 @@
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 
+#include "datamesh.h"
+
 PG_FUNCTION_INFO_V1(datamesh_validate_data);
 PG_FUNCTION_INFO_V1(datamesh_parse_type);
 PG_FUNCTION_INFO_V1(datamesh_implied_by_constraints);
@@ -345,27 +347,36 @@ PredicateClauses(Relation rel, const char *predicate)
 }
 
 /*
- * Whether the relation's validated CHECK constraints prove that a predicate
- * is never false for any row (weak implication, as constraint exclusion
- * uses it): then validate_data need not measure the rule.
+ * Whether the relation's validated CHECK constraints (less those named in
+ * excluded, plus the extra constraint expressions given as node strings)
+ * prove that a predicate is never false for any row (weak implication, as
+ * constraint exclusion uses it).
  */
 static bool
-ImpliedByConstraints(Relation rel, const char *predicate)
+ImpliedByConstraints(Relation rel, const char *predicate, List *excluded, List *extra)
 {
 	TupleConstr *constr = RelationGetDescr(rel)->constr;
 	List	   *checks = NIL;
 	List	   *clauses;
+	ListCell   *lc;
 
-	if (constr == NULL || constr->num_check == 0)
-		return false;
-	for (int i = 0; i < constr->num_check; i++)
+	for (int i = 0; constr != NULL && i < constr->num_check; i++)
 	{
 		ConstrCheck *check = &constr->check[i];
-		Node	   *expr;
+		bool		skip = false;
 
 		if (!check->ccvalid || (check->ccnoinherit && rel->rd_rel->relhassubclass))
 			continue;
-		expr = eval_const_expressions(NULL, stringToNode(check->ccbin));
+		foreach(lc, excluded)
+			if (strcmp(strVal(lfirst(lc)), check->ccname) == 0)
+				skip = true;
+		if (!skip)
+			extra = lappend(list_copy(extra), check->ccbin);
+	}
+	foreach(lc, extra)
+	{
+		Node	   *expr = eval_const_expressions(NULL, stringToNode((char *) lfirst(lc)));
+
 		checks = list_concat(checks, make_ands_implicit(canonicalize_qual((Expr *) expr, true)));
 	}
 	if (checks == NIL)
@@ -374,30 +385,24 @@ ImpliedByConstraints(Relation rel, const char *predicate)
 	return predicate_implied_by(clauses, checks, true);
 }
 
-/* SQL: datamesh._implied_by_constraints(rel regclass, predicate text) returns boolean */
-Datum
-datamesh_implied_by_constraints(PG_FUNCTION_ARGS)
+/*
+ * ImpliedByConstraints, with any error (a predicate the prover cannot read:
+ * a subquery, an unknown name) meaning "not proved"
+ */
+bool
+ConstraintsProve(Relation rel, const char *predicate, List *excluded, List *extra)
 {
-	Oid			relid = PG_GETARG_OID(0);
-	char	   *predicate = text_to_cstring(PG_GETARG_TEXT_PP(1));
-	Relation	rel;
 	bool		result = false;
 	MemoryContext oldcontext = CurrentMemoryContext;
 	ResourceOwner oldowner = CurrentResourceOwner;
 
-	rel = relation_open(relid, AccessShareLock);
 	if (rel->rd_rel->relkind != RELKIND_RELATION && rel->rd_rel->relkind != RELKIND_PARTITIONED_TABLE)
-	{
-		relation_close(rel, AccessShareLock);
-		PG_RETURN_BOOL(false);
-	}
-
-	/* a predicate the proof cannot handle (subquery, unknown name) is measured */
+		return false;
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(oldcontext);
 	PG_TRY();
 	{
-		result = ImpliedByConstraints(rel, predicate);
+		result = ImpliedByConstraints(rel, predicate, excluded, extra);
 		ReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oldcontext);
 		CurrentResourceOwner = oldowner;
@@ -412,6 +417,20 @@ datamesh_implied_by_constraints(PG_FUNCTION_ARGS)
 		result = false;
 	}
 	PG_END_TRY();
+	return result;
+}
+
+/* SQL: datamesh._implied_by_constraints(rel regclass, predicate text) returns boolean */
+Datum
+datamesh_implied_by_constraints(PG_FUNCTION_ARGS)
+{
+	Oid			relid = PG_GETARG_OID(0);
+	char	   *predicate = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	Relation	rel;
+	bool		result;
+
+	rel = relation_open(relid, AccessShareLock);
+	result = ConstraintsProve(rel, predicate, NIL, NIL);
 	relation_close(rel, AccessShareLock);
 	PG_RETURN_BOOL(result);
 }

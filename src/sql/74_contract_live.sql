@@ -122,13 +122,41 @@ CREATE FUNCTION datamesh._parse_type(type_name pg_catalog.text, OUT typid pg_cat
 COMMENT ON FUNCTION datamesh._parse_type(pg_catalog.text) IS
     'internal: resolve a type name such as numeric(12,2) to its OID and typmod';
 
+-- The row checks a contract field states (min, max, enum, pattern), each as
+-- the predicate a passing row satisfies, written the way contract_ddl()
+-- writes its CHECK constraints
+CREATE FUNCTION datamesh._field_checks(name pg_catalog.text, typcategory "char", min_value pg_catalog.numeric,
+                                       max_value pg_catalog.numeric, enum_values pg_catalog.text[],
+                                       pattern pg_catalog.text)
+    RETURNS TABLE (kind pg_catalog.text, threshold pg_catalog.text, pass pg_catalog.text)
+    LANGUAGE sql IMMUTABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+    SELECT 'min', min_value::text, format('%I >= %s', name, min_value)
+     WHERE min_value IS NOT NULL AND typcategory = 'N'
+    UNION ALL
+    SELECT 'max', max_value::text, format('%I <= %s', name, max_value)
+     WHERE max_value IS NOT NULL AND typcategory = 'N'
+    UNION ALL
+    SELECT 'enum', array_to_string(enum_values, '|'),
+           format('%I%s IN (%s)', name, CASE WHEN typcategory = 'S' THEN '' ELSE '::pg_catalog.text' END,
+                  (SELECT string_agg(quote_literal(x), ', ') FROM unnest(enum_values) x))
+     WHERE enum_values IS NOT NULL
+    UNION ALL
+    SELECT 'pattern', pattern, format('%I::pg_catalog.text OPERATOR(pg_catalog.~) %L', name, pattern)
+     WHERE pattern IS NOT NULL
+$fn$;
+COMMENT ON FUNCTION datamesh._field_checks(pg_catalog.text, "char", pg_catalog.numeric, pg_catalog.numeric, pg_catalog.text[], pg_catalog.text) IS
+    'internal: the min/max/enum/pattern checks of a contract field as row predicates';
+
 -- What the guard enforces: one 'contract' row per enforced contract, then its
 -- 'field' rows and its promised 'unique' keys (the guard's cache is built
 -- from this, ordered)
 CREATE FUNCTION datamesh._contract_guard_rules()
     RETURNS TABLE (relid pg_catalog.oid, product_id pg_catalog.text, version pg_catalog.text,
                    kind pg_catalog.text, names pg_catalog.text[], not_null pg_catalog.bool,
-                   has_check pg_catalog.bool, sql_typid pg_catalog.oid, sql_typmod pg_catalog.int4)
+                   check_kinds pg_catalog.text[], checks pg_catalog.text[],
+                   sql_typid pg_catalog.oid, sql_typmod pg_catalog.int4)
     LANGUAGE sql STABLE
     SET search_path = pg_catalog, pg_temp
     AS $fn$
@@ -139,33 +167,39 @@ CREATE FUNCTION datamesh._contract_guard_rules()
     ), f AS (
         SELECT c.relid, c.product_id, c.version, f.ordinal, f.name, f.sql_type,
                (NOT f.nullable OR f.required OR f.is_primary_key) AS not_null,
-               (f.min_value IS NOT NULL OR f.max_value IS NOT NULL OR f.enum_values IS NOT NULL
-                OR f.pattern IS NOT NULL) AS has_check,
+               ARRAY(SELECT x.kind FROM datamesh._field_checks(f.name, t.typcategory, f.min_value, f.max_value,
+                                                               f.enum_values, f.pattern) x ORDER BY x.kind) AS check_kinds,
+               ARRAY(SELECT x.pass FROM datamesh._field_checks(f.name, t.typcategory, f.min_value, f.max_value,
+                                                               f.enum_values, f.pattern) x ORDER BY x.kind) AS checks,
                f.is_unique, f.is_primary_key
           FROM c JOIN datamesh.contract_fields f
             ON f.product_id = c.product_id AND f.version OPERATOR(datamesh.=) c.version
+          LEFT JOIN pg_attribute a ON a.attrelid = c.relid AND a.attname = f.name AND a.attnum > 0
+                                  AND NOT a.attisdropped
+          LEFT JOIN pg_type t ON t.oid = a.atttypid
     )
-    SELECT relid, product_id, version::text, kind, names, not_null, has_check,
+    SELECT relid, product_id, version::text, kind, names, not_null, check_kinds, checks,
            (datamesh._parse_type(sql_type)).typid, (datamesh._parse_type(sql_type)).typmod FROM (
         SELECT c.relid, c.product_id, c.version, 'contract' AS kind, NULL::text[] AS names,
-               NULL::bool AS not_null, NULL::bool AS has_check, NULL::text AS sql_type, 0 AS ord
+               NULL::bool AS not_null, NULL::text[] AS check_kinds, NULL::text[] AS checks,
+               NULL::text AS sql_type, 0 AS ord
           FROM c
         UNION ALL
-        SELECT f.relid, f.product_id, f.version, 'field', ARRAY[f.name], f.not_null, f.has_check,
+        SELECT f.relid, f.product_id, f.version, 'field', ARRAY[f.name], f.not_null, f.check_kinds, f.checks,
                f.sql_type, f.ordinal
           FROM f
         UNION ALL
-        SELECT f.relid, f.product_id, f.version, 'unique', ARRAY[f.name], NULL, NULL, NULL, f.ordinal
+        SELECT f.relid, f.product_id, f.version, 'unique', ARRAY[f.name], NULL, NULL, NULL, NULL, f.ordinal
           FROM f WHERE f.is_unique
         UNION ALL
         SELECT f.relid, f.product_id, f.version, 'unique', array_agg(f.name ORDER BY f.ordinal),
-               NULL, NULL, NULL, 100000
+               NULL, NULL, NULL, NULL, 100000
           FROM f WHERE f.is_primary_key GROUP BY f.relid, f.product_id, f.version
         UNION ALL
         SELECT c.relid, c.product_id, c.version, 'unique',
                CASE jsonb_typeof(u.value) WHEN 'array' THEN ARRAY(SELECT jsonb_array_elements_text(u.value))
                                           ELSE ARRAY[u.value #>> '{}'] END,
-               NULL, NULL, NULL, 100000 + u.ordinality::int
+               NULL, NULL, NULL, NULL, 100000 + u.ordinality::int
           FROM c, jsonb_array_elements(CASE jsonb_typeof(c.uniqueness_constraints)
                                        WHEN 'array' THEN c.uniqueness_constraints ELSE '[]' END)
                   WITH ORDINALITY AS u(value, ordinality)
@@ -312,33 +346,6 @@ CREATE FUNCTION datamesh._contract_unique_sets(c datamesh.contracts)
 $fn$;
 COMMENT ON FUNCTION datamesh._contract_unique_sets(datamesh.contracts) IS
     'internal: the unique keys a contract promises';
-
--- The row checks a contract field states (min, max, enum, pattern), each as
--- the predicate a passing row satisfies, written the way contract_ddl()
--- writes its CHECK constraints
-CREATE FUNCTION datamesh._field_checks(name pg_catalog.text, typcategory "char", min_value pg_catalog.numeric,
-                                       max_value pg_catalog.numeric, enum_values pg_catalog.text[],
-                                       pattern pg_catalog.text)
-    RETURNS TABLE (kind pg_catalog.text, threshold pg_catalog.text, pass pg_catalog.text)
-    LANGUAGE sql IMMUTABLE
-    SET search_path = pg_catalog, pg_temp
-    AS $fn$
-    SELECT 'min', min_value::text, format('%I >= %s', name, min_value)
-     WHERE min_value IS NOT NULL AND typcategory = 'N'
-    UNION ALL
-    SELECT 'max', max_value::text, format('%I <= %s', name, max_value)
-     WHERE max_value IS NOT NULL AND typcategory = 'N'
-    UNION ALL
-    SELECT 'enum', array_to_string(enum_values, '|'),
-           format('%I%s IN (%s)', name, CASE WHEN typcategory = 'S' THEN '' ELSE '::pg_catalog.text' END,
-                  (SELECT string_agg(quote_literal(x), ', ') FROM unnest(enum_values) x))
-     WHERE enum_values IS NOT NULL
-    UNION ALL
-    SELECT 'pattern', pattern, format('%I::pg_catalog.text OPERATOR(pg_catalog.~) %L', name, pattern)
-     WHERE pattern IS NOT NULL
-$fn$;
-COMMENT ON FUNCTION datamesh._field_checks(pg_catalog.text, "char", pg_catalog.numeric, pg_catalog.numeric, pg_catalog.text[], pg_catalog.text) IS
-    'internal: the min/max/enum/pattern checks of a contract field as row predicates';
 
 CREATE FUNCTION datamesh.verify_contract(product_id pg_catalog.text, version datamesh.semver DEFAULT NULL)
     RETURNS TABLE (kind pg_catalog.text, column_name pg_catalog.text, expected pg_catalog.text,
