@@ -280,6 +280,14 @@ SELECT datamesh.retire_contract('ct-api-only', '0.1.0');
 SELECT datamesh.activate_contract('ct-api-only', '0.1.0');
 SELECT datamesh.deprecate_contract('ct-api-only', '9.0.0');
 SELECT datamesh.deprecate_contract('ct-no-such-product', '1.0.0');
+-- 0.y.z: each 0.y is a line of its own (0.1.0 is retired, so 0.2.0 is checked
+-- against nothing); within a line the bump rules hold; the 0.1 line may still grow
+SELECT datamesh.publish_contract(replace(replace(replace(:'orders', 'VERSION', '0.2.0'), 'EXTRA', ''), 'ct-orders', 'ct-api-only'))
+       ->> 'result' AS zero_two;
+SELECT datamesh.publish_contract(replace(replace(replace(:'orders', 'VERSION', '0.2.1'), 'EXTRA', ''), 'ct-orders', 'ct-api-only')
+                                 || E'      - {name: note, type: string}\n') ->> 'declared_bump' AS patch_adds_field;
+SELECT datamesh.publish_contract(replace(replace(replace(:'orders', 'VERSION', '0.1.1'), 'EXTRA', ''), 'ct-orders', 'ct-api-only'))
+       ->> 'result' AS older_zero_line;
 RESET ROLE;
 SELECT version, status, deprecated_date IS NOT NULL AS has_deprecated_date, published_by, status_changed_by
   FROM datamesh.contracts WHERE product_id = 'ct-api-only' ORDER BY version;
@@ -330,6 +338,28 @@ INSERT INTO ct_scaffold.events (event_id, event_type, occurred_at, amount) VALUE
 INSERT INTO ct_scaffold.events (event_id, event_type, occurred_at, user_agent) VALUES ('e4', 'view', '2026-01-01', '1x');
 INSERT INTO ct_scaffold.events (event_id, event_type, occurred_at) VALUES ('e1', 'view', '2026-01-02');
 RESET ROLE;
+
+-- identifiers and literals from a contract are quoted: a field name, a
+-- pattern or a doc cannot inject SQL into the DDL the caller runs
+SET ROLE ct_owner;
+SELECT datamesh.publish_contract($$
+apiVersion: datamesh.io/v1
+kind: DataContract
+metadata: {product_id: ct-events, version: 2.0.0, description: "it's \"quoted\"; DROP TABLE ct.orders; --"}
+schema:
+  primary_key: ["Order ID"]
+  definition:
+    fields:
+      - {name: "Order ID", type: long, doc: "the key'); DROP TABLE ct.orders; --"}
+      - {name: select, type: string, enum: ["a'b", "c"], default: "a'b"}
+      - {name: "x\"); DROP TABLE ct.orders; --", type: string, pattern: "^'[a-z]+$"}
+$$) ->> 'result' AS hostile_names;
+SELECT datamesh.contract_ddl('ct-events', '2.0.0', 'ct_scaffold."Hostile Names"');
+SELECT datamesh.scaffold_table('ct-events', 'ct_scaffold."Hostile Names"', '2.0.0') AS scaffolded;
+RESET ROLE;
+SELECT a.attname, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull
+  FROM pg_attribute a WHERE a.attrelid = 'ct_scaffold."Hostile Names"'::regclass AND a.attnum > 0 ORDER BY a.attnum;
+SELECT count(*) AS orders_still_there FROM ct.orders;
 
 ------------------------------------------------------------------ cleanup
 SET ROLE ct_owner;

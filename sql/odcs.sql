@@ -60,6 +60,9 @@ SELECT jsonb_pretty(datamesh.import_odcs(:'full', 'od-payments'));
 SELECT datamesh.import_odcs(:'validity', 'od-air') ->> 'result' AS column_validity;
 SELECT datamesh.import_odcs(:'sla', 'od-sla') ->> 'result' AS database_table_sla;
 SELECT datamesh.import_odcs(:'roles', 'od-roles') ->> 'result' AS service_roles;
+-- the same contract given as JSON converts alike
+SELECT datamesh.odcs_to_contract(datamesh.yaml_to_jsonb(:'full')::text, 'od-payments')
+       = datamesh.odcs_to_contract(:'full', 'od-payments') AS json_same_as_yaml;
 -- importing the same document again changes nothing
 SELECT datamesh.import_odcs(:'full', 'od-payments') ->> 'result' AS again;
 RESET ROLE;
@@ -171,8 +174,9 @@ apiVersion: v2.2.0
 version: 1
 status: shiny
 schema: {}', 'od-air');
-SELECT datamesh.import_odcs(replace(replace(:'validity', 'logicalType: string', 'logicalType: text'),
-                                     'physicalType: varchar', 'physicalType: nvarchar2'), 'od-air');
+SELECT datamesh.import_odcs(replace(:'validity', 'logicalType: string', 'logicalType: text'), 'od-air');
+SELECT datamesh.import_odcs(replace(replace(:'validity', E'      logicalType: string\n', ''),
+                                    'physicalType: varchar', 'physicalType: nvarchar2'), 'od-air');
 SELECT datamesh.import_odcs(replace(:'validity', '- name: air_quality_status', '- nome: air_quality_status'), 'od-air');
 SELECT datamesh.import_odcs(replace(:'validity', 'version: 1.0.0', 'version: 2.0.0
 customProperties: [{property: datamesh.compatibility, value: sideways}]'), 'od-air');

@@ -1370,11 +1370,12 @@ BEGIN
     END IF;
     SELECT datamesh.max(x.version) INTO higher FROM datamesh.contracts x
      WHERE x.product_id = pid AND datamesh.semver_major(x.version) = datamesh.semver_major(ver)
+       AND (datamesh.semver_major(ver) > 0 OR datamesh.semver_minor(x.version) = datamesh.semver_minor(ver))
        AND x.version OPERATOR(datamesh.>) ver;
     IF higher IS NOT NULL THEN
         RAISE EXCEPTION 'contract version % of data product "%" is lower than the published version %', ver, pid, higher
             USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = 'Within one major version, a new contract version must be higher than every published one.',
+                  DETAIL = 'Within one major version (for 0.y.z: one minor version), a new contract version must be higher than every published one.',
                   HINT = format('Publish it as a version above %s.', higher);
     END IF;
 

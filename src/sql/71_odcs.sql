@@ -203,6 +203,13 @@ BEGIN
             i := i + 1;
             CONTINUE;
         END IF;
+        IF prop ? 'logicalType' AND coalesce(prop ->> 'logicalType', '') NOT IN
+               ('string', 'date', 'timestamp', 'time', 'number', 'integer', 'object', 'array', 'boolean') THEN
+            problems := problems || format('%s.logicalType: expected one of string, date, timestamp, time, number, integer, object, array, boolean, got %s',
+                                           p, datamesh._describe(prop -> 'logicalType'));
+            i := i + 1;
+            CONTINUE;
+        END IF;
         -- the type: physicalType when datamesh knows it, else logicalType
         IF jsonb_typeof(prop -> 'physicalType') = 'string'
            AND NOT datamesh._contract_type(prop -> 'physicalType') ? 'problem' THEN
@@ -219,10 +226,8 @@ BEGIN
                                         WHEN 'number' THEN 'numeric[]' WHEN 'boolean' THEN 'boolean[]' ELSE 'jsonb' END
                  END;
             IF t IS NULL THEN
-                problems := problems || format('%s.logicalType: %s', p, CASE WHEN prop ? 'logicalType'
-                    THEN format('unknown type %s, and physicalType %s is not a type datamesh knows',
-                                datamesh._describe(prop -> 'logicalType'), datamesh._describe(coalesce(prop -> 'physicalType', 'null')))
-                    ELSE 'required when physicalType is not a type datamesh knows' END);
+                problems := problems || format('%s.logicalType: required when physicalType (%s) is not a type datamesh knows',
+                                               p, datamesh._describe(coalesce(prop -> 'physicalType', 'null')));
                 i := i + 1;
                 CONTINUE;
             END IF;
