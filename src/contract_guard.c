@@ -136,6 +136,7 @@ typedef struct GuardLevel
 	MemoryContext cxt;
 	List	   *facts;			/* DropFact * */
 	List	   *reported;		/* change texts already decided (String) */
+	List	   *warned;			/* contracts whose override was reported */
 	const char *statement;
 } GuardLevel;
 
@@ -158,6 +159,7 @@ typedef struct GuardSpi
 {
 	Oid			save_userid;
 	int			save_sec_context;
+	int			nestlevel;		/* GUC nest level of the pinned search_path */
 	bool		pushed_snapshot;
 	MemoryContext outer;
 } GuardSpi;
@@ -208,7 +210,7 @@ ExtensionOwner(Oid extoid)
 	return owner;
 }
 
-/* Connect to SPI as the extension owner */
+/* Connect to SPI as the extension owner, with search_path pinned */
 static void
 GuardSpiBegin(GuardSpi *spi, Oid extoid)
 {
@@ -217,6 +219,10 @@ GuardSpiBegin(GuardSpi *spi, Oid extoid)
 	spi->outer = CurrentMemoryContext;
 	GetUserIdAndSecContext(&spi->save_userid, &spi->save_sec_context);
 	SetUserIdAndSecContext(owner, spi->save_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	/* the caller's search_path must not resolve names for the extension owner */
+	spi->nestlevel = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
 	spi->pushed_snapshot = !ActiveSnapshotSet();
 	if (spi->pushed_snapshot)
 		PushActiveSnapshot(GetTransactionSnapshot());
@@ -231,6 +237,7 @@ GuardSpiEnd(GuardSpi *spi)
 	SPI_finish();
 	if (spi->pushed_snapshot)
 		PopActiveSnapshot();
+	AtEOXact_GUC(true, spi->nestlevel);
 	SetUserIdAndSecContext(spi->save_userid, spi->save_sec_context);
 }
 
@@ -1485,11 +1492,17 @@ GuardDecide(GuardLevel *level, List *changes)
 	foreach(lc, contracts)
 	{
 		GuardContract *contract = lfirst(lc);
+		MemoryContext old;
 
+		if (list_member_ptr(level->warned, contract))
+			continue;
+		old = MemoryContextSwitchTo(level->cxt);
+		level->warned = lappend(level->warned, contract);
+		MemoryContextSwitchTo(old);
 		ereport(WARNING,
 				(errmsg("contract guard overridden for data contract \"%s\" %s",
 						contract->product_id, contract->version),
-				 errdetail("The breaking change was recorded in datamesh.contract_guard_overridden_changes.")));
+				 errdetail("The breaking changes are recorded in datamesh.contract_guard_overridden_changes.")));
 	}
 }
 

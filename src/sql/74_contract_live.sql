@@ -73,6 +73,9 @@ SELECT pg_catalog.pg_extension_config_dump('datamesh.contract_validation_runs', 
 SELECT pg_catalog.pg_extension_config_dump('datamesh.contract_validation_results', '');
 SELECT pg_catalog.pg_extension_config_dump('datamesh.contract_guard_overrides', '');
 SELECT pg_catalog.pg_extension_config_dump('datamesh.contract_guard_overridden_changes', '');
+-- and the identity sequences, so that restored rows keep their numbers unique
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('datamesh.contract_validation_runs', 'run_id'), '');
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('datamesh.contract_guard_overrides', 'override_id'), '');
 REVOKE ALL ON datamesh.contract_validation_runs, datamesh.contract_validation_results,
               datamesh.contract_guard_overrides, datamesh.contract_guard_overridden_changes FROM PUBLIC;
 GRANT SELECT ON datamesh.contract_validation_runs, datamesh.contract_validation_results,

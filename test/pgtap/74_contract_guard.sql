@@ -3,7 +3,7 @@
 -- off, to forge an override or a validation result, or to read data through
 -- validate_data without SELECT runs as a role that should be refused.
 BEGIN;
-SELECT plan(43);
+SELECT plan(44);
 
 DO $$
 DECLARE
@@ -100,6 +100,15 @@ SELECT throws_ok($$INSERT INTO datamesh.contract_guard_overrides (product_id, re
                  'no forged override row');
 SELECT throws_ok($$SELECT datamesh._override_contract_guard('gt-items', 'forged caller here', 'gt_owner')$$, '42501', NULL,
                  'no override with a forged caller');
+-- operators planted for the hostile search_path test below
+CREATE TABLE gt.trap_log (who text);
+GRANT INSERT ON gt.trap_log TO PUBLIC;
+CREATE FUNCTION gt.trap_text_eq(text, text) RETURNS boolean LANGUAGE plpgsql AS $f$
+BEGIN INSERT INTO gt.trap_log VALUES (current_user); RETURN $1 OPERATOR(pg_catalog.=) $2; END $f$;
+CREATE FUNCTION gt.trap_xid8_eq(xid8, xid8) RETURNS boolean LANGUAGE plpgsql AS $f$
+BEGIN INSERT INTO gt.trap_log VALUES (current_user); RETURN $1 OPERATOR(pg_catalog.=) $2; END $f$;
+CREATE OPERATOR gt.= (LEFTARG = text, RIGHTARG = text, FUNCTION = gt.trap_text_eq);
+CREATE OPERATOR gt.= (LEFTARG = xid8, RIGHTARG = xid8, FUNCTION = gt.trap_xid8_eq);
 RESET ROLE;
 
 ------------------------------------------- a role with CREATE on the schema
@@ -123,8 +132,14 @@ SET ROLE gt_tableowner;
 SELECT throws_ok($$ALTER TABLE gt.items RENAME COLUMN label TO title$$, '2BP01', NULL,
                  'an override for one product does not cover another');
 SET ROLE gt_owner;
+-- (with a hostile search_path: the guard's own queries, run as the extension
+-- owner over the override rows, must not use the planted operators)
+SET search_path = gt, pg_catalog, public;
 SELECT lives_ok($$ALTER TABLE gt.other RENAME COLUMN label TO title$$, 'but lets the breaking change through for its own');
+RESET search_path;
 RESET ROLE;
+SELECT is_empty($$SELECT * FROM gt.trap_log WHERE who <> 'gt_owner'$$,
+                'and a hostile search_path did not capture the guard''s queries');
 SELECT is((SELECT c.change FROM datamesh.contract_guard_overridden_changes c), 'column "label" of table "gt.other" would be renamed to "title"',
           'and the change is recorded');
 ROLLBACK TO SAVEPOINT override;
