@@ -25,6 +25,7 @@
 
 #include "access/htup_details.h"
 #include "access/relation.h"
+#include "access/transam.h"
 #include "access/xact.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
@@ -33,6 +34,7 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
 #include "nodes/value.h"
 #include "optimizer/optimizer.h"
 #include "parser/parse_coerce.h"
@@ -318,6 +320,39 @@ datamesh_parse_type(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls)));
 }
 
+/* check_functions_in_node callback: a function that is not built in */
+static bool
+UserFunction(Oid func_id, void *context)
+{
+	return func_id >= FirstNormalObjectId;
+}
+
+/* Walker: whether an expression calls anything but built-in functions */
+static bool
+ContainsUserFunctions(Node *node, void *context)
+{
+	if (node == NULL)
+		return false;
+	if (check_functions_in_node(node, UserFunction, context))
+		return true;
+	return expression_tree_walker(node, ContainsUserFunctions, context);
+}
+
+/*
+ * An expression as implicitly-ANDed, constant-folded clauses, or NIL if it
+ * calls a function that is not built in: folding evaluates immutable
+ * functions, and this runs with the extension owner's rights inside
+ * validate_data's plan, so user code must never be run here.
+ */
+static List *
+FoldedClauses(Node *expr)
+{
+	if (ContainsUserFunctions(expr, NULL))
+		return NIL;
+	expr = eval_const_expressions(NULL, expr);
+	return make_ands_implicit(canonicalize_qual((Expr *) expr, true));
+}
+
 /* A predicate over a relation as implicitly-ANDed, simplified clauses */
 static List *
 PredicateClauses(Relation rel, const char *predicate)
@@ -342,8 +377,7 @@ PredicateClauses(Relation rel, const char *predicate)
 	expr = coerce_to_boolean(pstate, expr, "CHECK");
 	assign_expr_collations(pstate, expr);
 	free_parsestate(pstate);
-	expr = eval_const_expressions(NULL, expr);
-	return make_ands_implicit(canonicalize_qual((Expr *) expr, true));
+	return FoldedClauses(expr);
 }
 
 /*
@@ -374,14 +408,12 @@ ImpliedByConstraints(Relation rel, const char *predicate, List *excluded, List *
 			extra = lappend(list_copy(extra), check->ccbin);
 	}
 	foreach(lc, extra)
-	{
-		Node	   *expr = eval_const_expressions(NULL, stringToNode((char *) lfirst(lc)));
-
-		checks = list_concat(checks, make_ands_implicit(canonicalize_qual((Expr *) expr, true)));
-	}
+		checks = list_concat(checks, FoldedClauses(stringToNode((char *) lfirst(lc))));
 	if (checks == NIL)
 		return false;
 	clauses = PredicateClauses(rel, predicate);
+	if (clauses == NIL)
+		return false;
 	return predicate_implied_by(clauses, checks, true);
 }
 

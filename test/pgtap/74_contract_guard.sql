@@ -3,7 +3,7 @@
 -- off, to forge an override or a validation result, or to read data through
 -- validate_data without SELECT runs as a role that should be refused.
 BEGIN;
-SELECT plan(44);
+SELECT plan(46);
 
 DO $$
 DECLARE
@@ -152,6 +152,29 @@ SELECT throws_ok($$SELECT * FROM datamesh.validate_data('gt-items')$$, '42501', 
 SELECT throws_ok($$SELECT datamesh._record_validation('{}', '{}', now(), 'gt_owner')$$, '42501', NULL,
                  'a caller cannot record a forged validation run');
 RESET ROLE;
+-- the product owner's code (a quality rule, a CHECK constraint) never runs with
+-- the extension owner's rights, not even when constants are folded
+SET ROLE gt_owner;
+CREATE FUNCTION gt.record_superuser() RETURNS void LANGUAGE plpgsql AS $f$
+BEGIN
+    IF (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user) THEN
+        INSERT INTO gt.trap_log VALUES ('superuser ' || current_user);   -- or ALTER ROLE ... SUPERUSER
+    END IF;
+END $f$;
+CREATE FUNCTION gt.not_as_superuser(int) RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $f$
+BEGIN
+    PERFORM gt.record_superuser();
+    RETURN true;
+END $f$;
+ALTER TABLE gt.other ADD CONSTRAINT owner_code CHECK (gt.not_as_superuser(1));
+RESET ROLE;
+UPDATE datamesh.contracts SET quality_rules = '[{"name": "owner_code", "rule": "gt.not_as_superuser(1)", "severity": "error"}]'
+ WHERE product_id = 'gt-other';
+SET ROLE gt_owner;
+SELECT lives_ok($$SELECT * FROM datamesh.validate_data('gt-other')$$, 'validate_data runs the owner''s quality rule');
+RESET ROLE;
+SELECT is_empty($$SELECT * FROM gt.trap_log WHERE who LIKE 'superuser %'$$,
+                'the owner''s quality rule and CHECK never ran with the extension owner''s rights');
 SET ROLE gt_owner;
 SELECT ok((SELECT bool_and(passed) FROM datamesh.validate_data('gt-other')), 'the owner validates an empty, conforming table');
 RESET ROLE;
