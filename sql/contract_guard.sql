@@ -25,7 +25,8 @@ CREATE TABLE cg.parent (id int NOT NULL, v int NOT NULL);
 CREATE TABLE cg.child () INHERITS (cg.parent);
 CREATE VIEW cg.order_totals AS SELECT order_id, total FROM cg.orders;
 CREATE TYPE cg.mood AS ENUM ('happy', 'sad');
-CREATE TABLE cg.moods (id int, mood cg.mood);
+CREATE DOMAIN cg.label AS text CHECK (VALUE <> '');
+CREATE TABLE cg.moods (id int, mood cg.mood, label cg.label);
 CREATE UNIQUE INDEX moods_id ON cg.moods (id);
 CREATE TABLE cg.report (x int);
 CREATE TYPE cg.reading AS (sensor int, value numeric);
@@ -86,7 +87,8 @@ SELECT pg_temp.contract('1.2.0', 'parent', 'cg.parent', '[
 SELECT pg_temp.contract('1.3.0', 'totals', 'cg.order_totals', '[
     {"name": "order_id", "type": "bigint"}, {"name": "total", "type": "numeric(12,2)"}]');
 SELECT pg_temp.contract('1.4.0', 'moods', 'cg.moods', '[
-    {"name": "id", "type": "integer", "unique": true}, {"name": "mood", "type": "text"}]');
+    {"name": "id", "type": "integer", "unique": true}, {"name": "mood", "type": "text"},
+    {"name": "label", "type": "text"}]');
 SELECT pg_temp.contract('1.5.0', 'readings', 'cg.readings', '[
     {"name": "sensor", "type": "integer"}, {"name": "value", "type": "numeric"}]');
 -- a draft contract guards nothing
@@ -119,6 +121,7 @@ CREATE OR REPLACE VIEW cg.order_totals (order_id, amount) AS SELECT order_id, to
 -- DROP ... CASCADE reaching a guarded relation
 ALTER TABLE cg.orders DROP COLUMN internal_flag, DROP COLUMN total CASCADE;
 DROP TYPE cg.mood CASCADE;
+DROP DOMAIN cg.label CASCADE;
 DROP INDEX cg.moods_id;
 DROP SCHEMA cg CASCADE;
 -- typed tables, through their composite type
