@@ -123,6 +123,8 @@ ALTER TABLE cg.orders DROP COLUMN internal_flag, DROP COLUMN total CASCADE;
 DROP TYPE cg.mood CASCADE;
 DROP DOMAIN cg.label CASCADE;
 DROP INDEX cg.moods_id;
+DROP INDEX CONCURRENTLY cg.moods_id;   -- decided before it starts: it commits as it goes
+SELECT indisvalid FROM pg_index WHERE indexrelid = 'cg.moods_id'::regclass;
 DROP SCHEMA cg CASCADE;
 -- typed tables, through their composite type
 ALTER TYPE cg.reading ALTER ATTRIBUTE value TYPE text CASCADE;

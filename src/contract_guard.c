@@ -54,6 +54,7 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
 #include "nodes/parsenodes.h"
 #include "parser/analyze.h"
@@ -1169,6 +1170,56 @@ CheckReplaceView(ViewStmt *stmt, const char *queryString, PlannedStmt *pstmt)
 	return changes;
 }
 
+/*
+ * Changes made by DROP INDEX CONCURRENTLY, decided before it starts: it marks
+ * the index invalid and commits before dropping it, so an error at the end of
+ * the statement would come too late.
+ */
+static List *
+CheckDropIndexConcurrently(DropStmt *stmt)
+{
+	List	   *changes = NIL;
+	List	   *indexes = NIL;
+	ListCell   *lc;
+
+	if (stmt->removeType != OBJECT_INDEX || GuardEmpty())
+		return NIL;
+	foreach(lc, stmt->objects)
+	{
+		Oid			indexoid = RangeVarGetRelid(makeRangeVarFromNameList(lfirst(lc)), NoLock, true);
+
+		if (OidIsValid(indexoid))
+			indexes = lappend_oid(indexes, indexoid);
+	}
+	foreach(lc, indexes)
+	{
+		Oid			indexoid = lfirst_oid(lc);
+		HeapTuple	tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(indexoid));
+		Form_pg_index index;
+		Oid			relid;
+		List	   *columns;
+		ListCell   *lc2;
+
+		if (!HeapTupleIsValid(tuple))
+			continue;
+		index = (Form_pg_index) GETSTRUCT(tuple);
+		relid = index->indrelid;
+		if (!index->indisunique || !heap_attisnull(tuple, Anum_pg_index_indpred, NULL))
+		{
+			ReleaseSysCache(tuple);
+			continue;
+		}
+		columns = AttnumNames(relid, index->indkey.values, index->indnkeyatts);
+		ReleaseSysCache(tuple);
+		foreach(lc2, ContractsWithAncestors(relid, RelationAncestors(relid)))
+			if (EnforcesPromisedUnique(lfirst(lc2), relid, columns, indexes))
+				AddChange(&changes, lfirst(lc2), false,
+						  psprintf("unique index \"%s\" of %s would be dropped",
+								   get_rel_name(indexoid), DescribeRelation(relid)));
+	}
+	return changes;
+}
+
 /* Changes that the dropped objects recorded by OAT_DROP make */
 static List *
 EvaluateDropFacts(List *facts)
@@ -1574,8 +1625,14 @@ GuardProcessUtility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTr
 			case T_ViewStmt:
 				changes = CheckReplaceView((ViewStmt *) parsetree, queryString, pstmt);
 				break;
+			case T_DropStmt:
+				/* drops are seen object by object through OAT_DROP ... */
+				EnsureGuardCache(GuardExtension());
+				/* ... except DROP INDEX CONCURRENTLY, which commits as it goes */
+				if (((DropStmt *) parsetree)->concurrent)
+					changes = CheckDropIndexConcurrently((DropStmt *) parsetree);
+				break;
 			default:
-				/* drops are seen object by object through OAT_DROP */
 				EnsureGuardCache(GuardExtension());
 				break;
 		}
