@@ -61,6 +61,7 @@
 #include "parser/parse_type.h"
 #include "storage/lmgr.h"
 #include "tcop/utility.h"
+#include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
@@ -832,7 +833,8 @@ CheckAlterTable(AlterTableStmt *stmt)
 	{
 		/* ALTER TYPE ... ALTER/DROP ATTRIBUTE ... CASCADE reaches typed tables */
 		relid = RangeVarGetRelid(stmt->relation, NoLock, true);
-		if (!OidIsValid(relid) || get_rel_relkind(relid) != RELKIND_COMPOSITE_TYPE)
+		if (!OidIsValid(relid) || get_rel_relkind(relid) != RELKIND_COMPOSITE_TYPE ||
+			!pg_type_ownercheck(get_rel_type_id(relid), GetUserId()))
 			return NIL;
 		EnsureGuardCache(GuardExtension());
 		if (GuardEmpty())
@@ -1019,7 +1021,8 @@ CheckRename(RenameStmt *stmt)
 		case OBJECT_ATTRIBUTE:
 			/* ALTER TYPE ... RENAME ATTRIBUTE ... CASCADE reaches typed tables */
 			relid = RangeVarGetRelid(stmt->relation, NoLock, true);
-			if (!OidIsValid(relid) || get_rel_relkind(relid) != RELKIND_COMPOSITE_TYPE)
+			if (!OidIsValid(relid) || get_rel_relkind(relid) != RELKIND_COMPOSITE_TYPE ||
+				!pg_type_ownercheck(get_rel_type_id(relid), GetUserId()))
 				return NIL;
 			EnsureGuardCache(GuardExtension());
 			if (GuardEmpty())
@@ -1041,7 +1044,8 @@ CheckRename(RenameStmt *stmt)
 				HASH_SEQ_STATUS status;
 				GuardEntry *entry;
 
-				if (!OidIsValid(nsp))
+				/* a role that may not rename it hears so from PostgreSQL */
+				if (!OidIsValid(nsp) || !pg_namespace_ownercheck(nsp, GetUserId()))
 					return NIL;
 				EnsureGuardCache(GuardExtension());
 				if (GuardEmpty())
@@ -1188,7 +1192,8 @@ CheckDropIndexConcurrently(DropStmt *stmt)
 	{
 		Oid			indexoid = RangeVarGetRelid(makeRangeVarFromNameList(lfirst(lc)), NoLock, true);
 
-		if (OidIsValid(indexoid))
+		/* a role that may not drop it hears so from PostgreSQL */
+		if (OidIsValid(indexoid) && pg_class_ownercheck(indexoid, GetUserId()))
 			indexes = lappend_oid(indexes, indexoid);
 	}
 	foreach(lc, indexes)

@@ -3,7 +3,7 @@
 -- off, to forge an override or a validation result, or to read data through
 -- validate_data without SELECT runs as a role that should be refused.
 BEGIN;
-SELECT plan(46);
+SELECT plan(47);
 
 DO $$
 DECLARE
@@ -123,6 +123,8 @@ RESET ROLE;
 SET ROLE gt_mallory;
 SELECT throws_ok($$SELECT datamesh.override_contract_guard('gt-items', 'mallory says so, trust me')$$, '42501', NULL,
                  'a role outside the domain cannot override');
+SELECT throws_ok($$ALTER SCHEMA gt RENAME TO gt_renamed$$, '42501', NULL,
+                 'a role that may not rename the schema hears so, not the contracts in it');
 RESET ROLE;
 SAVEPOINT override;
 SET ROLE gt_owner;
