@@ -66,6 +66,7 @@ SELECT r.product_id, r.version, r.relation, r.row_count, r.rules, r.failed, r.pa
   FROM datamesh.contract_validation_runs r ORDER BY r.run_id;
 SELECT ordinal, rule_name, passed, failing_rows FROM datamesh.contract_validation_results
  WHERE NOT passed ORDER BY run_id, ordinal;
+SELECT product_id, version, rules, failed, passed, failed_rules FROM datamesh.contract_validation_latest;
 
 -- the data is read with the caller's privileges, not the extension owner's
 SET ROLE vd_nobody;

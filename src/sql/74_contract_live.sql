@@ -81,6 +81,20 @@ REVOKE ALL ON datamesh.contract_validation_runs, datamesh.contract_validation_re
 GRANT SELECT ON datamesh.contract_validation_runs, datamesh.contract_validation_results,
                 datamesh.contract_guard_overrides, datamesh.contract_guard_overridden_changes TO datamesh_reader;
 
+-- Monitoring: the latest validate_data run of every contract version
+CREATE VIEW datamesh.contract_validation_latest AS
+SELECT DISTINCT ON (r.product_id, r.version)
+       r.product_id, r.version, r.run_id, r.relation, r.row_count, r.rules, r.failed, r.passed,
+       r.run_by, r.started_at, r.finished_at,
+       ARRAY(SELECT x.rule_name FROM datamesh.contract_validation_results x
+              WHERE x.run_id OPERATOR(pg_catalog.=) r.run_id AND NOT x.passed ORDER BY x.ordinal) AS failed_rules
+  FROM datamesh.contract_validation_runs r
+ ORDER BY r.product_id, r.version, r.started_at DESC, r.run_id DESC;
+COMMENT ON VIEW datamesh.contract_validation_latest IS
+    'the latest validate_data run of every contract version, with the names of the rules that failed';
+REVOKE ALL ON datamesh.contract_validation_latest FROM PUBLIC;
+GRANT SELECT ON datamesh.contract_validation_latest TO datamesh_reader;
+
 -- Refuse UPDATE, DELETE and TRUNCATE of the audit tables
 CREATE FUNCTION datamesh._append_only() RETURNS trigger
     LANGUAGE plpgsql

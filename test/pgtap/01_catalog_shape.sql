@@ -15,7 +15,7 @@ SELECT tables_are('datamesh', ARRAY['domains', 'data_products', 'product_version
     'observability_alerts', 'declared_policies', 'contracts', 'contract_fields',
     'contract_validation_runs', 'contract_validation_results', 'contract_guard_overrides',
     'contract_guard_overridden_changes']);
-SELECT views_are('datamesh', ARRAY['products', 'versions', 'product_ports']);
+SELECT views_are('datamesh', ARRAY['products', 'versions', 'product_ports', 'contract_validation_latest']);
 SELECT has_type('datamesh', 'semver', 'type semver exists');
 SELECT enum_has_labels('datamesh', 'classification', ARRAY['public', 'internal', 'confidential', 'restricted']);
 SELECT enum_has_labels('datamesh', 'product_type', ARRAY['source', 'aggregate', 'consumer_aligned', 'derived']);
