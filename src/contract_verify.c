@@ -103,6 +103,77 @@ AppendJsonValue(StringInfo buf, int row, int col)
 	appendStringInfoString(buf, value ? value : "null");
 }
 
+#define EXAMPLES_PER_RULE 5
+
+/*
+ * Example keys of the failing row rules, from one more pass at most: rows
+ * failing any of them, read through a cursor until every rule has its five
+ * examples or the rows run out.
+ */
+static void
+CollectExamples(SPITupleTable *rules, int nrules, bool *wants, StringInfoData *examples,
+				int *nexamples, const char *key_expr, const char *relation)
+{
+	StringInfoData query;
+	StringInfoData where;
+	SPIPlanPtr	plan;
+	Portal		portal;
+	int		   *column = palloc0(sizeof(int) * nrules);
+	int			ncolumns = 1;
+	int			missing = 0;
+
+	initStringInfo(&query);
+	initStringInfo(&where);
+	appendStringInfo(&query, "SELECT %s", key_expr);
+	for (int r = 0; r < nrules; r++)
+	{
+		char	   *pred;
+
+		if (!wants[r])
+			continue;
+		pred = SPI_getvalue(rules->vals[r], rules->tupdesc, 4);
+		/* predicates stand on lines of their own (a trailing "--" ends there) */
+		appendStringInfo(&query, ",\n  COALESCE((\n%s\n), false)", pred);
+		appendStringInfo(&where, "%s(\n%s\n)", where.len > 0 ? "\n   OR " : "", pred);
+		column[r] = ++ncolumns;
+		missing++;
+	}
+	appendStringInfo(&query, "\nFROM %s\nWHERE %s", relation, where.data);
+
+	plan = SPI_prepare(query.data, 0, NULL);
+	if (plan == NULL)
+		elog(ERROR, "preparing the example query failed: %s", SPI_result_code_string(SPI_result));
+	portal = SPI_cursor_open(NULL, plan, NULL, NULL, true);
+	while (missing > 0)
+	{
+		SPI_cursor_fetch(portal, true, 1000);
+		if (SPI_processed == 0)
+			break;
+		for (uint64 i = 0; i < SPI_processed && missing > 0; i++)
+		{
+			HeapTuple	tuple = SPI_tuptable->vals[i];
+			TupleDesc	desc = SPI_tuptable->tupdesc;
+			char	   *key = NULL;
+
+			for (int r = 0; r < nrules; r++)
+			{
+				bool		isnull;
+
+				if (column[r] == 0 || nexamples[r] >= EXAMPLES_PER_RULE ||
+					!DatumGetBool(SPI_getbinval(tuple, desc, column[r], &isnull)) || isnull)
+					continue;
+				if (key == NULL)
+					key = SPI_getvalue(tuple, desc, 1);
+				appendStringInfo(&examples[r], "%s%s", nexamples[r] > 0 ? ", " : "", key);
+				if (++nexamples[r] == EXAMPLES_PER_RULE)
+					missing--;
+			}
+		}
+		SPI_freetuptable(SPI_tuptable);
+	}
+	SPI_cursor_close(portal);
+}
+
 /* SQL: datamesh.validate_data_json(product_id text, version semver) returns jsonb */
 Datum
 datamesh_validate_data(PG_FUNCTION_ARGS)
@@ -120,6 +191,12 @@ datamesh_validate_data(PG_FUNCTION_ARGS)
 	int			nrules;
 	int64	   *scan_values = NULL;
 	int			nscan = 0;
+	char	   *key_expr;
+	char	   *relation;
+	StringInfoData *examples;
+	int		   *nexamples;
+	bool	   *wants;
+	int			nwanted = 0;
 	int			nestlevel;
 	Oid			save_userid;
 	int			save_sec_context;
@@ -153,14 +230,18 @@ datamesh_validate_data(PG_FUNCTION_ARGS)
 
 	/* the plan's queries (read before the sandbox, as plain values) */
 	planval[0] = plan;
-	if (SPI_execute_with_args("SELECT $1 OPERATOR(pg_catalog.->>) 'scan_sql'", 1, planarg, planval,
+	if (SPI_execute_with_args("SELECT $1 OPERATOR(pg_catalog.->>) 'scan_sql',"
+							  " $1 OPERATOR(pg_catalog.->>) 'key_expr',"
+							  " $1 OPERATOR(pg_catalog.->>) 'relation'", 1, planarg, planval,
 							  NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "reading the validation plan failed");
 	scan_sql = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-	if (SPI_execute_with_args("SELECT r.ordinal, r.agg, r.group_sql, r.examples_sql, r.rate"
+	key_expr = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+	relation = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3);
+	if (SPI_execute_with_args("SELECT r.ordinal, r.agg, r.group_sql, r.pred, r.rate"
 							  " FROM pg_catalog.jsonb_to_recordset($1 OPERATOR(pg_catalog.->) 'rules')"
 							  " AS r(ordinal pg_catalog.int4, agg pg_catalog.int4,"
-							  " group_sql pg_catalog.text, examples_sql pg_catalog.text,"
+							  " group_sql pg_catalog.text, pred pg_catalog.text,"
 							  " rate pg_catalog.float8)"
 							  " ORDER BY r.ordinal",
 							  1, planarg, planval, NULL, true, 0) != SPI_OK_SELECT)
@@ -196,17 +277,46 @@ datamesh_validate_data(PG_FUNCTION_ARGS)
 		}
 		appendStringInfoString(&measures, "], \"rules\": {");
 
+		/* which row rules fail, and so want example keys */
+		examples = palloc0(sizeof(StringInfoData) * Max(nrules, 1));
+		nexamples = palloc0(sizeof(int) * Max(nrules, 1));
+		wants = palloc0(sizeof(bool) * Max(nrules, 1));
+		for (int r = 0; r < nrules; r++)
+		{
+			HeapTuple	tuple = rules->vals[r];
+			TupleDesc	desc = rules->tupdesc;
+			char	   *agg = SPI_getvalue(tuple, desc, 2);
+			char	   *pred = SPI_getvalue(tuple, desc, 4);
+			char	   *rate = SPI_getvalue(tuple, desc, 5);
+			int64		failing = 0;
+
+			if (agg)
+			{
+				int			index = atoi(agg);
+
+				if (index >= 1 && index <= nscan)
+					failing = scan_values[index - 1];
+			}
+			if (rate)
+				wants[r] = pred && scan_values[0] > 0 &&
+					(double) failing / scan_values[0] > strtod(rate, NULL);
+			else
+				wants[r] = pred && failing > 0;
+			if (wants[r])
+			{
+				initStringInfo(&examples[r]);
+				nwanted++;
+			}
+		}
+		if (nwanted > 0)
+			CollectExamples(rules, nrules, wants, examples, nexamples, key_expr, relation);
+
 		for (int r = 0; r < nrules; r++)
 		{
 			HeapTuple	tuple = rules->vals[r];
 			TupleDesc	desc = rules->tupdesc;
 			char	   *ordinal = SPI_getvalue(tuple, desc, 1);
-			char	   *agg = SPI_getvalue(tuple, desc, 2);
 			char	   *group_sql = SPI_getvalue(tuple, desc, 3);
-			char	   *examples_sql = SPI_getvalue(tuple, desc, 4);
-			char	   *rate = SPI_getvalue(tuple, desc, 5);
-			int64		failing = 0;
-			bool		fails;
 
 			if (r > 0)
 				appendStringInfoString(&measures, ", ");
@@ -221,29 +331,11 @@ datamesh_validate_data(PG_FUNCTION_ARGS)
 				AppendJsonValue(&measures, 0, 2);
 				appendStringInfoString(&measures, ", \"examples\": ");
 				AppendJsonValue(&measures, 0, 3);
-				appendStringInfoChar(&measures, '}');
-				continue;
 			}
-			if (agg)
-			{
-				int			index = atoi(agg);
-
-				if (index >= 1 && index <= nscan)
-					failing = scan_values[index - 1];
-			}
-			/* example keys only for rules that fail */
-			if (rate)
-				fails = scan_values[0] > 0 && (double) failing / scan_values[0] > strtod(rate, NULL);
+			else if (wants[r] && nexamples[r] > 0)
+				appendStringInfo(&measures, "\"examples\": [%s]", examples[r].data);
 			else
-				fails = failing > 0;
-			appendStringInfoString(&measures, "\"examples\": ");
-			if (examples_sql && fails)
-			{
-				RunPlanQuery(examples_sql);
-				AppendJsonValue(&measures, 0, 1);
-			}
-			else
-				appendStringInfoString(&measures, "null");
+				appendStringInfoString(&measures, "\"examples\": null");
 			appendStringInfoChar(&measures, '}');
 		}
 		appendStringInfoString(&measures, "}}");

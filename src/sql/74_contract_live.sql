@@ -662,14 +662,8 @@ BEGIN
             'threshold', q.value ->> 'rule', 'pred', format(E'(\n%s\n) IS FALSE', q.value ->> 'rule'));
     END LOOP;
 
-    -- example queries for the row rules
-    SELECT coalesce(jsonb_agg(CASE WHEN r ->> 'pred' IS NOT NULL AND NOT r ? 'examples_sql' THEN r || jsonb_build_object('examples_sql',
-               format(E'SELECT pg_catalog.jsonb_agg(k) FROM (SELECT %s AS k FROM %s WHERE %s\nLIMIT 5) e',
-                      key_expr, relname, r ->> 'pred')) ELSE r END ORDER BY (r ->> 'ordinal')::int), '[]')
-      INTO rules FROM jsonb_array_elements(rules) r;
-
     RETURN jsonb_build_object(
-        'product_id', c.product_id, 'version', c.version::text, 'relation', relname,
+        'product_id', c.product_id, 'version', c.version::text, 'relation', relname, 'key_expr', key_expr,
         'scan_sql', format(E'SELECT %s\nFROM %s', array_to_string(aggs, E',\n       '), relname),
         'rules', rules);
 END
