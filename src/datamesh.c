@@ -27,6 +27,7 @@ _PG_init(void)
 				 errhint("Add datamesh to the \"shared_preload_libraries\" setting in postgresql.conf and restart the server.")));
 
 	DefineDatameshGucs();
+	ContractGuardInit();
 }
 
 /* Version of the loaded shared library, to compare with the SQL objects */

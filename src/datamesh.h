@@ -5,12 +5,22 @@
 #ifndef DATAMESH_H
 #define DATAMESH_H
 
+#include "nodes/pg_list.h"
+#include "utils/relcache.h"
+
 /* GUC variables (guc.c) */
 extern int	datamesh_manifest_max_bytes;
 extern int	datamesh_yaml_max_depth;
 extern int	datamesh_yaml_max_alias_nodes;
+extern bool datamesh_contract_guard;
 
 /* guc.c */
 extern void DefineDatameshGucs(void);
+
+/* contract_guard.c */
+extern void ContractGuardInit(void);
+
+/* contract_verify.c */
+extern bool ConstraintsProve(Relation rel, const char *predicate, List *excluded, List *extra);
 
 #endif							/* DATAMESH_H */

@@ -13,6 +13,7 @@
 int			datamesh_manifest_max_bytes = 1024 * 1024;
 int			datamesh_yaml_max_depth = 64;
 int			datamesh_yaml_max_alias_nodes = 10000;
+bool		datamesh_contract_guard = true;
 
 /* Register every datamesh.* parameter and reserve the prefix */
 void
@@ -41,6 +42,14 @@ DefineDatameshGucs(void)
 							10000, 0, INT_MAX / 2,
 							PGC_SUSET, 0,
 							NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("datamesh.contract_guard",
+							 "Refuses DDL that would break an active data contract.",
+							 "Only superusers may turn it off; product owners use datamesh.override_contract_guard().",
+							 &datamesh_contract_guard,
+							 true,
+							 PGC_SUSET, 0,
+							 NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("datamesh");
 }
