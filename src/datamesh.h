@@ -9,6 +9,7 @@
 extern int	datamesh_manifest_max_bytes;
 extern int	datamesh_yaml_max_depth;
 extern int	datamesh_yaml_max_alias_nodes;
+extern int	datamesh_policy_max_expression_length;
 
 /* guc.c */
 extern void DefineDatameshGucs(void);

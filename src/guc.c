@@ -13,6 +13,7 @@
 int			datamesh_manifest_max_bytes = 1024 * 1024;
 int			datamesh_yaml_max_depth = 64;
 int			datamesh_yaml_max_alias_nodes = 10000;
+int			datamesh_policy_max_expression_length = 4096;
 
 /* Register every datamesh.* parameter and reserve the prefix */
 void
@@ -40,6 +41,14 @@ DefineDatameshGucs(void)
 							&datamesh_yaml_max_alias_nodes,
 							10000, 0, INT_MAX / 2,
 							PGC_SUSET, 0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("datamesh.policy_max_expression_length",
+							"Longest policy condition accepted, in bytes.",
+							"Longer conditions are rejected before parsing.",
+							&datamesh_policy_max_expression_length,
+							4096, 16, 1024 * 1024,
+							PGC_SUSET, GUC_UNIT_BYTE,
 							NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("datamesh");

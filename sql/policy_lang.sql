@@ -1,0 +1,342 @@
+--
+-- Policy condition language: parser, type checker, compiled form, evaluator
+--
+-- The extension is created by an earlier test.
+SET search_path = datamesh, public;
+
+-- a fixed environment for most cases
+CREATE TEMP TABLE env AS SELECT $${
+  "user": {"role": "analyst", "roles": ["analyst", "reader"], "region": "EU",
+           "team": "sales", "completed_pii_training": true, "email": "ann@example.com",
+           "attributes": {"level": 3, "nickname": null}},
+  "resource": {"id": "sales.orders", "domain": "sales", "tags": ["gdpr", "pii"],
+               "classification": "confidential", "owner": "sales_team",
+               "retention_days": 1095, "sla": {"availability": 99.9},
+               "quality": {"completeness": 0.97}},
+  "column": {"name": "email", "type": "text", "tags": ["pii"], "pii": true},
+  "action": "read",
+  "context": {"hour": 14, "purpose": "analytics"}
+}$$::jsonb AS e;
+
+-- evaluate a condition against the fixed environment
+CREATE FUNCTION pg_temp.ev(expr text) RETURNS boolean
+    LANGUAGE sql AS $$ SELECT datamesh.eval_condition(expr, (SELECT e FROM env)) $$;
+-- the same with the evaluation error, if any
+CREATE FUNCTION pg_temp.evd(expr text) RETURNS jsonb
+    LANGUAGE sql AS $$ SELECT datamesh.eval_condition_detail(expr, (SELECT e FROM env)) $$;
+-- the error of a condition that does not compile
+CREATE FUNCTION pg_temp.err(expr text, schema jsonb DEFAULT NULL) RETURNS text
+    LANGUAGE sql AS $$ SELECT (datamesh.validate_condition(expr, schema) -> 'error' ->> 'sqlstate') || ' @' ||
+                              (datamesh.validate_condition(expr, schema) -> 'error' ->> 'offset') || ': ' ||
+                              (datamesh.validate_condition(expr, schema) -> 'error' ->> 'detail') $$;
+
+--
+-- The seeds' rules
+--
+SELECT pg_temp.ev($$user.role in ['analyst','data_scientist'] and user.completed_pii_training$$);
+SELECT eval_condition($$user.role in ['analyst','data_scientist'] and user.completed_pii_training$$,
+                      '{"user": {"role": "analyst", "completed_pii_training": false}}');
+SELECT eval_condition($$user.role in ['analyst','data_scientist'] and user.completed_pii_training$$,
+                      '{"user": {"role": "viewer", "completed_pii_training": true}}');
+SELECT pg_temp.ev($$'gdpr' in resource.tags and user.region == 'CN'$$);
+SELECT eval_condition($$'gdpr' in resource.tags and user.region == 'CN'$$,
+                      '{"user": {"region": "CN"}, "resource": {"tags": ["gdpr"]}}');
+SELECT pg_temp.ev($$user.region != 'EU'$$);
+SELECT eval_condition($$user.region != 'EU'$$, '{"user": {"region": "US"}}');
+SELECT pg_temp.ev($$resource.retention_days <= 2555$$);
+SELECT eval_condition($$resource.retention_days <= 2555$$, '{"resource": {"retention_days": 2556}}');
+SELECT pg_temp.ev($$has(resource.sla)$$);
+SELECT eval_condition($$has(resource.sla)$$, '{"resource": {"id": "x"}}');
+SELECT pg_temp.ev($$resource.classification in ['public', 'internal'] || user.role == 'data_producer'$$);
+SELECT pg_temp.ev($$resource.quality.completeness >= 0.95$$);
+SELECT pg_temp.ev($$column.pii && user.role != 'compliance_officer'$$);
+
+--
+-- Literals
+--
+SELECT pg_temp.ev($$true$$), pg_temp.ev($$false$$), pg_temp.ev($$null == null$$);
+-- quotes inside strings are escaped with a backslash, not doubled
+SELECT pg_temp.ev($$'it''s' == "it's"$$);
+SELECT pg_temp.ev($$'it\'s' == "it's"$$);
+SELECT pg_temp.ev($$"say \"hi\"" == 'say "hi"'$$);
+SELECT pg_temp.ev($$'a\\b' == "a\\b"$$), pg_temp.ev($$size('a\\b') == 3$$);
+SELECT pg_temp.ev($$size('tab\there\n') == 9$$);
+SELECT pg_temp.ev($$'\u00e9t\u00E9' == 'été'$$), pg_temp.ev($$size('\u00e9') == 1$$);
+SELECT pg_temp.ev($$'\/' == '/'$$);
+SELECT pg_temp.ev($$1 == 1.0$$), pg_temp.ev($$1.5 > 1.25$$), pg_temp.ev($$-3 < 2$$);
+SELECT pg_temp.ev($$1e3 == 1000$$), pg_temp.ev($$2.5E-1 == 0.25$$), pg_temp.ev($$-0 == 0$$);
+SELECT pg_temp.ev($$123456789012345678901234567890 > 123456789012345678901234567889$$);
+SELECT pg_temp.ev($$0.1 < 0.10000000000000000001$$);
+SELECT pg_temp.ev($$size([]) == 0$$), pg_temp.ev($$size([1, 2, 3,]) == 3$$);
+SELECT pg_temp.ev($$2 in [1, 2.0, 3]$$), pg_temp.ev($$'b' in ['a', 'c']$$);
+SELECT pg_temp.ev($$null in [1, null]$$), pg_temp.ev($$true in [false]$$);
+
+--
+-- Operators and precedence
+--
+SELECT pg_temp.ev($$1 < 2$$), pg_temp.ev($$2 <= 2$$), pg_temp.ev($$3 > 2$$), pg_temp.ev($$2 >= 3$$);
+SELECT pg_temp.ev($$'abc' < 'abd'$$), pg_temp.ev($$'ab' < 'abc'$$), pg_temp.ev($$'B' < 'a'$$);
+SELECT pg_temp.ev($$'é' > 'z'$$);
+SELECT pg_temp.ev($$1 == 2$$), pg_temp.ev($$1 != 2$$), pg_temp.ev($$'a' != 'a'$$);
+SELECT pg_temp.ev($$true == true$$), pg_temp.ev($$true != false$$);
+-- "and" binds tighter than "or"
+SELECT pg_temp.ev($$true or true and false$$), pg_temp.ev($$(true or true) and false$$);
+SELECT pg_temp.ev($$false and false or true$$);
+-- "not" binds looser than comparisons, tighter than "and"
+SELECT pg_temp.ev($$not user.region == 'US'$$), pg_temp.ev($$!(user.region == 'EU')$$);
+SELECT pg_temp.ev($$not false and false$$), pg_temp.ev($$not not true$$), pg_temp.ev($$!!false$$);
+SELECT pg_temp.ev($$user.region not in ['US', 'CN']$$), pg_temp.ev($$'pii' not in resource.tags$$);
+SELECT pg_temp.ev($$true && false || true$$), pg_temp.ev($$true && (false || true)$$);
+
+--
+-- Member access
+--
+SELECT pg_temp.ev($$resource.sla.availability > 99.5$$);
+SELECT pg_temp.ev($$resource['sla']['availability'] == 99.9$$);
+SELECT pg_temp.ev($$action == 'read'$$), pg_temp.ev($$action in ['read', 'write']$$);
+SELECT pg_temp.ev($$user.attributes.level >= 3$$), pg_temp.ev($$user.attributes.nickname == null$$);
+SELECT pg_temp.ev($$user.attributes['level'] == 3$$);
+SELECT pg_temp.ev($$context.purpose == 'analytics' and context.hour < 18$$);
+SELECT pg_temp.ev($$'level' in user.attributes$$), pg_temp.ev($$'rank' in user.attributes$$);
+
+--
+-- Functions (and method-call syntax)
+--
+SELECT pg_temp.ev($$size(user.roles) == 2$$), pg_temp.ev($$user.roles.size() == 2$$);
+SELECT pg_temp.ev($$size('héllo') == 5$$), pg_temp.ev($$size(user.attributes) == 2$$);
+SELECT pg_temp.ev($$lower(user.region) == 'eu'$$), pg_temp.ev($$upper('Sales') == 'SALES'$$);
+SELECT pg_temp.ev($$startsWith(resource.id, 'sales.')$$), pg_temp.ev($$resource.id.startsWith('hr.')$$);
+SELECT pg_temp.ev($$user.email.endsWith('@example.com')$$), pg_temp.ev($$endsWith('a', 'ba')$$);
+SELECT pg_temp.ev($$resource.id.contains('.ord')$$), pg_temp.ev($$contains('abc', '')$$);
+SELECT pg_temp.ev($$contains('abc', 'abcd')$$);
+SELECT pg_temp.ev($$resource.id.matches('^[a-z]+\\.[a-z]+$')$$);
+SELECT pg_temp.ev($$user.email.matches('(?i)^ANN@')$$), pg_temp.ev($$matches('abc', 'x|y')$$);
+SELECT pg_temp.ev($$resource.id.lower().startsWith('sales')$$);
+
+--
+-- Run-time errors: NULL result; "and"/"or" absorb them (CEL semantics)
+--
+SELECT pg_temp.evd($$user.department == 'x'$$);
+SELECT pg_temp.evd($$row.amount > 10$$);
+SELECT pg_temp.evd($$false && user.department == 'x'$$);
+SELECT pg_temp.evd($$user.department == 'x' && false$$);
+SELECT pg_temp.evd($$true || user.department == 'x'$$);
+SELECT pg_temp.evd($$user.department == 'x' || true$$);
+SELECT pg_temp.evd($$user.department == 'x' && true$$);
+SELECT pg_temp.evd($$user.department == 'x' || false$$);
+SELECT pg_temp.evd($$not (user.department == 'x')$$);
+SELECT pg_temp.evd($$has(user.department)$$), pg_temp.evd($$has(row.amount)$$);
+SELECT pg_temp.evd($$has(resource.sla.availability)$$), pg_temp.evd($$has(user.attributes.nickname)$$);
+SELECT pg_temp.evd($$user.attributes.nickname.startsWith('a')$$);
+SELECT pg_temp.evd($$user.attributes.nickname > 1$$);
+SELECT pg_temp.evd($$user.attributes.level.x == 1$$);
+SELECT pg_temp.evd($$user.attributes.level$$);
+SELECT pg_temp.evd($$user.attributes.level in user.attributes.nickname$$);
+SELECT pg_temp.evd($$user.attributes.level == 'three'$$);
+SELECT pg_temp.evd($$user.region in [user.department, 'EU']$$);
+SELECT pg_temp.evd($$user.region in [user.department, 'US']$$);
+SELECT pg_temp.evd($$lower(user.attributes.level) == 'x'$$);
+SELECT pg_temp.evd($$size(user.attributes.level) == 1$$);
+SELECT eval_condition($$user.region == 'EU'$$, '{"user": {"region": null}}');
+SELECT eval_condition($$user.region == null$$, '{"user": {"region": null}}');
+SELECT eval_condition($$action == 'read'$$, '{}');
+
+--
+-- Syntax errors: offset (1-based characters) and what was expected
+--
+SELECT compile_condition($$user.role == 'a' and$$);
+SELECT compile_condition($$(user.role == 'a'$$);
+SELECT compile_condition($$user.role = 'a'$$);
+SELECT compile_condition($$user.role == 'a' & true$$);
+SELECT compile_condition($$user.role == 'a' | true$$);
+SELECT compile_condition($$user.role == 'abc$$);
+SELECT compile_condition($$'\q'$$);
+SELECT compile_condition($$'\u12' == 'a'$$);
+SELECT compile_condition($$'\u0000' == 'a'$$);
+SELECT compile_condition($$1 < 2 < 3$$);
+SELECT compile_condition($$user.$$);
+SELECT compile_condition($$user.role ==$$);
+SELECT compile_condition($$$$);
+SELECT compile_condition($$   $$);
+SELECT compile_condition($$true false$$);
+SELECT compile_condition($$[1, 2$$);
+SELECT compile_condition($$size(1 2)$$);
+SELECT compile_condition($$1e$$);
+SELECT compile_condition($$12abc == 1$$);
+SELECT compile_condition($$- 'a' == 'a'$$);
+SELECT compile_condition($$user.role == 'a' ; drop table x$$);
+SELECT compile_condition($$has(user)$$);
+SELECT compile_condition($$has('a')$$);
+SELECT compile_condition($$resource[1] == 1$$);
+-- offsets count characters, not bytes
+SELECT compile_condition($$'ééé' == 'ééé' and$$);
+SELECT compile_condition($$'ééé' == 'ééé' ~$$);
+
+--
+-- Unknown roots, attributes and functions
+--
+SELECT compile_condition($$usr.role == 'a'$$);
+SELECT compile_condition($$user.regoin == 'EU'$$);
+SELECT compile_condition($$column.pii_level > 1$$);
+-- an object with "*" admits any attribute
+SELECT compile_condition($$resource.sla.uptime > 1$$) IS NOT NULL AS open_object;
+SELECT compile_condition($$has(resource.owner_team)$$);
+SELECT compile_condition($$foo(user.role)$$);
+SELECT compile_condition($$user.role.trim() == 'a'$$);
+SELECT compile_condition($$size(user.roles, 1) == 1$$);
+SELECT compile_condition($$startsWith(user.role)$$);
+
+--
+-- Type errors
+--
+SELECT compile_condition($$user.region > 3$$);
+SELECT compile_condition($$size(3) == 1$$);
+SELECT compile_condition($$not 'a'$$);
+SELECT compile_condition($$user.role$$);
+SELECT compile_condition($$size(user.roles)$$);
+SELECT compile_condition($$user.role == 1$$);
+SELECT compile_condition($$user.completed_pii_training == 'yes'$$);
+SELECT compile_condition($$true < false$$);
+SELECT compile_condition($$user.roles == ['a']$$);
+SELECT compile_condition($$'a' in 'abc'$$);
+SELECT compile_condition($$1 in user.roles$$);
+SELECT compile_condition($$user.roles in user.roles$$);
+SELECT compile_condition($$user.role.x == 1$$);
+SELECT compile_condition($$size('a').x == 1$$);
+SELECT compile_condition($$lower(1) == 'a'$$);
+SELECT compile_condition($$startsWith(user.role, 1)$$);
+SELECT compile_condition($$[[1]] == null$$);
+SELECT compile_condition($$true and 'a'$$);
+SELECT compile_condition($$1 or true$$);
+SELECT compile_condition($$user.role.matches(user.region)$$);
+SELECT compile_condition($$user.role.matches('(a')$$);
+SELECT compile_condition($$user.role.matches('a{2,1}')$$);
+SELECT compile_condition($$1 in resource.sla$$);
+
+--
+-- validate_condition: the same errors as jsonb, never raised
+--
+SELECT validate_condition($$user.role in ['analyst'] and user.completed_pii_training$$);
+SELECT validate_condition($$user.role in ['analyst' and$$);
+SELECT validate_condition($$user.regoin == 'EU'$$);
+SELECT validate_condition($$user.region > 3$$);
+SELECT validate_condition(NULL);
+SELECT q, pg_temp.err(q) FROM (VALUES ($$x == 1$$), ($$user.role == $$), ($$user.role.matches('[')$$),
+                                      ($$not 1$$), ($$true &&$$), ($$'unterminated$$)) t(q);
+
+--
+-- Schemas given by the caller
+--
+SELECT eval_condition($$row.amount > 100 and row.currency == 'EUR'$$,
+                      '{"row": {"amount": 120, "currency": "EUR"}}',
+                      '{"row": {"amount": "number", "currency": "string"}}');
+SELECT compile_condition($$row.amount > 'x'$$, '{"row": {"amount": "number"}}');
+SELECT compile_condition($$row.other == 1$$, '{"row": {"amount": "number"}}');
+SELECT compile_condition($$user.role == 'a'$$, '{"row": {"amount": "number"}}');
+SELECT eval_condition($$row.anything.at.all == 1$$, '{"row": {"anything": {"at": {"all": 1}}}}',
+                      '{"row": {"*": "any"}}');
+SELECT eval_condition($$row.known == 'a' and row.other > 2$$, '{"row": {"known": "a", "other": 3}}',
+                      '{"row": {"known": "string", "*": "number"}}');
+SELECT compile_condition($$row.other == 'a'$$, '{"row": {"known": "string", "*": "number"}}');
+SELECT eval_condition($$action == 'read'$$, '{"action": "read"}', '{"action": "string"}');
+SELECT eval_condition($$'x' in row.codes$$, '{"row": {"codes": ["x"]}}', '{"row": {"codes": "list"}}');
+SELECT compile_condition($$1 in row.codes$$, '{"row": {"codes": "list<string>"}}');
+SELECT eval_condition($$row.o.k == 1$$, '{"row": {"o": {"k": 1}}}', '{"row": {"o": "object"}}');
+-- invalid schemas
+SELECT compile_condition($$true$$, '{"people": {}}');
+SELECT compile_condition($$true$$, '{"user": {"role": "strng"}}');
+SELECT compile_condition($$true$$, '{"user": {"tags": "list<list<string>>"}}');
+SELECT compile_condition($$true$$, '{"user": {"sla": {"x": 3}}}');
+SELECT compile_condition($$true$$, '[1]');
+-- the built-in schema
+SELECT jsonb_object_keys(policy_default_schema()) AS root ORDER BY 1;
+SELECT policy_default_schema() -> 'user' ->> 'completed_pii_training' AS pii_training,
+       policy_default_schema() -> 'resource' ->> 'tags' AS tags;
+
+--
+-- Limits
+--
+SELECT current_setting('datamesh.policy_max_expression_length');
+SELECT compile_condition(repeat('true and ', 500) || 'true');
+SELECT validate_condition(repeat('true and ', 500) || 'true') -> 'error' ->> 'sqlstate';
+SELECT compile_condition(repeat('(', 40) || 'true' || repeat(')', 40));
+SELECT compile_condition(repeat('not ', 40) || 'true');
+SELECT compile_condition(repeat('(', 30) || 'true' || repeat(')', 30)) IS NOT NULL AS thirty_deep_ok;
+-- long "and"/"or" chains are flat, not deep
+SELECT pg_temp.ev(repeat('true and ', 200) || 'true') AS long_chain;
+SELECT (explain_condition(repeat('true or ', 200) || 'false') ->> 'depth')::int AS chain_depth;
+SET datamesh.policy_max_expression_length = 100000;
+SELECT compile_condition('1 in [' || repeat('1, ', 1100) || '1]');
+RESET datamesh.policy_max_expression_length;
+SET datamesh.policy_max_expression_length = 16;
+SELECT compile_condition($$user.role == 'analyst'$$);
+RESET datamesh.policy_max_expression_length;
+
+--
+-- explain_condition: the tree as jsonb
+--
+SELECT jsonb_pretty(explain_condition($$user.role in ['a', 'b'] and not has(resource.sla) or size(resource.tags) > 2$$));
+SELECT explain_condition($$resource.id.startsWith('sales')$$) -> 'ast';
+SELECT explain_condition($$user.region not in ['EU']$$) -> 'ast' ->> 'op' AS not_in;
+SELECT explain_condition($$-1.50 < 2 and null == null$$) -> 'ast' -> 'args' -> 0 -> 'left';
+SELECT explain_condition($$context.hour < 12$$) -> 'roots' AS roots;
+
+--
+-- Compiled programs: stored, copied, evaluated without parsing
+--
+CREATE TEMP TABLE progs (name text, src text, program bytea);
+INSERT INTO progs (name, src) VALUES
+  ('pii', $$user.role in ['analyst','data_scientist'] and user.completed_pii_training$$),
+  ('gdpr', $$'gdpr' in resource.tags and user.region == 'CN'$$),
+  ('email', $$user.region != 'EU'$$),
+  ('retention', $$resource.retention_days <= 2555$$),
+  ('sla', $$has(resource.sla)$$),
+  ('err', $$user.department == 'x'$$);
+UPDATE progs SET program = compile_condition(src);
+SELECT name, eval_compiled(program, (SELECT e FROM env)) AS compiled,
+       eval_condition(src, (SELECT e FROM env)) AS direct
+  FROM progs ORDER BY name;
+SELECT name, explain_compiled(program) -> 'roots' AS roots,
+       explain_compiled(program) = explain_condition(src) AS same_tree
+  FROM progs ORDER BY name;
+SELECT eval_compiled(compile_condition($$true$$), '{}');
+SELECT eval_compiled(compile_condition($$user.role == 'a'$$), '{"user": {"role": "a"}}');
+-- environments must be objects naming known roots
+SELECT eval_compiled(compile_condition($$true$$), '[1]');
+SELECT eval_compiled(compile_condition($$true$$), '{"usr": {}}');
+
+--
+-- Corrupted programs are rejected, never trusted
+--
+SELECT eval_compiled('\x'::bytea, '{}');
+SELECT eval_compiled('\x00010203'::bytea, '{}');
+SELECT eval_compiled(decode(repeat('00', 64), 'hex'), '{}');
+-- wrong version
+SELECT eval_compiled(overlay(compile_condition($$true$$) placing '\x0200'::bytea from 5), '{}');
+-- truncated and extended
+SELECT eval_compiled(substr(p, 1, length(p) - 4), '{}') FROM (SELECT compile_condition($$user.role == 'a'$$) p) s;
+SELECT eval_compiled(p || '\x00000000'::bytea, '{}') FROM (SELECT compile_condition($$user.role == 'a'$$) p) s;
+-- every single byte flipped: rejected (ERROR) or still a well-formed program; never a crash
+CREATE FUNCTION pg_temp.try_eval(p bytea) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN coalesce(datamesh.eval_compiled(p, (SELECT e FROM env))::text, 'eval error');
+EXCEPTION WHEN invalid_binary_representation THEN
+    RETURN 'rejected';
+END $$;
+SELECT outcome, count(*) > 0 AS seen
+  FROM (SELECT pg_temp.try_eval(set_byte(p, i, get_byte(p, i) # 255)) AS outcome
+          FROM (SELECT compile_condition($$user.role in ['analyst', 'x'] and resource.id.matches('^s') and
+                                          size(resource.tags) > 1.5 and not has(row.x)$$) p) s,
+               generate_series(0, length(p) - 1) i) t
+ GROUP BY outcome ORDER BY outcome;
+-- pseudo-random corruption of several bytes at once
+SELECT count(*) AS trials, count(*) FILTER (WHERE outcome = 'rejected') > 0 AS some_rejected
+  FROM (SELECT pg_temp.try_eval(set_byte(set_byte(p, (i * 7919) % length(p), (i * 31) % 256),
+                                         (i * 104729) % length(p), (i * 17) % 256)) AS outcome
+          FROM (SELECT compile_condition($$'gdpr' in resource.tags and user.region == 'CN' or
+                                          resource.sla.availability >= 99.5$$) p) s,
+               generate_series(1, 2000) i) t;
+-- a node referring to itself or to a later node
+SELECT explain_compiled(p) IS NOT NULL FROM (SELECT compile_condition($$not true$$) p) s;
+SELECT eval_compiled(overlay(p placing '\x01000000'::bytea from 49), '{}')
+  FROM (SELECT compile_condition($$not true$$) p) s;
