@@ -340,3 +340,58 @@ SELECT count(*) AS trials, count(*) FILTER (WHERE outcome = 'rejected') > 0 AS s
 SELECT explain_compiled(p) IS NOT NULL FROM (SELECT compile_condition($$not true$$) p) s;
 SELECT eval_compiled(overlay(p placing '\x01000000'::bytea from 49), '{}')
   FROM (SELECT compile_condition($$not true$$) p) s;
+
+--
+-- More evaluation cases
+--
+-- numbers from jsonb against literals of other widths
+SELECT pg_temp.ev($$resource.sla.availability == 99.90$$), pg_temp.ev($$context.hour == 14$$),
+       pg_temp.ev($$size(user.roles) < 2.5$$), pg_temp.ev($$size(user.roles) == 2.0$$);
+SELECT eval_condition($$3 in row.nums and 2.50 in row.nums and not (4 in row.nums)$$,
+                      '{"row": {"nums": [1, 2.5, 3]}}', '{"row": {"nums": "list<number>"}}');
+SELECT eval_condition($$row.big > 99999999999999999999 and row.small < -99999999999999999999$$,
+                      '{"row": {"big": 100000000000000000000, "small": -100000000000000000000}}');
+-- values of "any" type: equality across types is false, ordering across types is an error
+SELECT eval_condition_detail($$row.a == row.b$$, '{"row": {"a": 1, "b": "1"}}');
+SELECT eval_condition_detail($$row.a < row.b$$, '{"row": {"a": 1, "b": "1"}}');
+SELECT eval_condition_detail($$row.a == row.b$$, '{"row": {"a": {"x": [1, 2]}, "b": {"x": [1, 2.0]}}}');
+SELECT eval_condition_detail($$row.a != row.b$$, '{"row": {"a": [1], "b": [2]}}');
+SELECT eval_condition_detail($$row.flag$$, '{"row": {"flag": true}}');
+SELECT eval_condition_detail($$row.flag and true$$, '{"row": {"flag": "yes"}}');
+SELECT eval_condition_detail($$not row.flag$$, '{"row": {"flag": 1}}');
+SELECT eval_condition_detail($$'k' in row$$, '{"row": {"k": 1}}');
+SELECT eval_condition_detail($$row.x in row$$, '{"row": {"x": 1}}');
+SELECT eval_condition_detail($$row.true == true and row.in == 1$$, '{"row": {"true": true, "in": 1}}');
+-- a root given as an array or a scalar where an object is read
+SELECT eval_condition_detail($$row.x == 1$$, '{"row": [1, 2]}');
+SELECT eval_condition_detail($$has(row.x)$$, '{"row": "text"}');
+SELECT eval_condition_detail($$has(resource.sla.availability)$$, '{"resource": {"sla": "gold"}}');
+SELECT eval_condition_detail($$action == 'read'$$, '{"action": {"name": "read"}}');
+-- the first error that decides is reported, absorbed ones are forgotten
+SELECT pg_temp.evd($$user.department == 'x' || user.clearance == 'y'$$);
+SELECT pg_temp.evd($$(user.department == 'x' and false) or user.clearance == 'y'$$);
+SELECT pg_temp.evd($$user.clearance in [user.department, 'x'] or user.name == 'y'$$);
+SELECT pg_temp.evd($$'EU' in [user.department, user.region]$$);
+-- methods on literals and chains of methods
+SELECT pg_temp.ev($$'abc'.startsWith('a')$$), pg_temp.ev($$[1, 2].size() == 2$$),
+       pg_temp.ev($$user.email.upper().endsWith('.COM')$$);
+SELECT pg_temp.ev($$resource['id'].contains('orders')$$);
+-- a list of mixed literals is list<any>; a uniform one is checked against the left operand
+SELECT compile_condition($$user.role in ['a', 1]$$) IS NOT NULL AS mixed_list_ok;
+SELECT explain_condition($$1 in [1, 'a', true, null]$$) -> 'ast' -> 'right' ->> 'type' AS mixed_list_type;
+SELECT compile_condition($$user.role in [1, 2]$$);
+-- NULL arguments
+SELECT compile_condition(NULL) IS NULL AS null_expr, eval_condition(NULL, '{}') IS NULL AS null_eval,
+       eval_condition('true', NULL) IS NULL AS null_env, explain_condition(NULL) IS NULL AS null_explain;
+-- number literals
+SELECT compile_condition(repeat('9', 101) || ' > 1');
+SELECT pg_temp.ev(repeat('9', 100) || ' > 1');
+SELECT pg_temp.ev($$1e999 > 1e998 and 1e-999 > 0$$);
+SELECT compile_condition($$1e1000 > 1$$);
+SELECT compile_condition($$1.e5 > 1$$);
+-- keywords are lower case: "AND" and "True" are not keywords
+SELECT compile_condition($$true AND false$$);
+SELECT compile_condition($$True$$);
+-- the benchmark helper evaluates in C
+SELECT _policy_eval_loop(compile_condition($$user.role == 'analyst'$$), (SELECT e FROM env), 100) > 0 AS timed;
+SELECT _policy_eval_loop(compile_condition($$true$$), '{}', 0);

@@ -21,6 +21,8 @@
 
 #include "catalog/pg_collation.h"
 #include "fmgr.h"
+#include "miscadmin.h"
+#include "portability/instr_time.h"
 #include "mb/pg_wchar.h"
 #include "regex/regex.h"
 #include "utils/builtins.h"
@@ -35,6 +37,7 @@ PG_FUNCTION_INFO_V1(eval_condition);
 PG_FUNCTION_INFO_V1(eval_condition_detail);
 PG_FUNCTION_INFO_V1(eval_compiled);
 PG_FUNCTION_INFO_V1(explain_compiled);
+PG_FUNCTION_INFO_V1(policy_eval_loop);
 
 /* Run-time value kinds */
 typedef enum VKind
@@ -1360,4 +1363,32 @@ Datum
 explain_compiled(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_JSONB_P(PolicyExplain(PG_GETARG_BYTEA_P(0)));
+}
+
+/* datamesh._policy_eval_loop(program, env, n) -> float8: nanoseconds per evaluation */
+Datum
+policy_eval_loop(PG_FUNCTION_ARGS)
+{
+	bytea	   *program = PG_GETARG_BYTEA_P(0);
+	Jsonb	   *envjb = PG_GETARG_JSONB_P(1);
+	int32		n = PG_GETARG_INT32(2);
+	PolicyEnv	env;
+	instr_time	start;
+	instr_time	duration;
+
+	if (n < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("iteration count must be positive")));
+	PolicyEnvFromJsonb(envjb, &env);
+	INSTR_TIME_SET_CURRENT(start);
+	for (int32 i = 0; i < n; i++)
+	{
+		(void) PolicyEvaluate(program, &env, NULL);
+		if ((i & 4095) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	INSTR_TIME_SET_CURRENT(duration);
+	INSTR_TIME_SUBTRACT(duration, start);
+	PG_RETURN_FLOAT8(INSTR_TIME_GET_DOUBLE(duration) * 1e9 / n);
 }

@@ -552,7 +552,7 @@ Lex(PCtx *c)
 			if (digits == 0 || digits > 3)
 			{
 				FailMsg(c, i, "syntax error");
-				Fail(c, ERRCODE_SYNTAX_ERROR, j, "an exponent of 1 to 3 digits",
+				Fail(c, ERRCODE_SYNTAX_ERROR, i, "an exponent of 1 to 3 digits",
 					 "Expected an exponent of 1 to 3 digits in the number %s.",
 					 QuoteText(s + i, k - i));
 			}
