@@ -395,3 +395,15 @@ SELECT compile_condition($$True$$);
 -- the benchmark helper evaluates in C
 SELECT _policy_eval_loop(compile_condition($$user.role == 'analyst'$$), (SELECT e FROM env), 100) > 0 AS timed;
 SELECT _policy_eval_loop(compile_condition($$true$$), '{}', 0);
+-- constant folding: lower/upper/size of literals are computed when compiling
+SELECT explain_condition($$user.region == upper('eu')$$) -> 'ast' -> 'right';
+SELECT explain_condition($$size('abc') == 3 and size([1, 2]) == 2$$) -> 'ast' -> 'args' -> 1 -> 'left';
+SELECT pg_temp.ev($$lower('SALES.Orders') == resource.id$$), pg_temp.ev($$size('') == 0$$);
+-- a program whose string is not valid text still evaluates safely, but is not explained
+SELECT eval_compiled(overlay(p placing '\xff'::bytea from position('\x616263'::bytea in p)),
+                     '{"user": {"role": "abc"}}') AS still_evaluates
+  FROM (SELECT compile_condition($$user.role == 'abc'$$) p) s;
+SELECT explain_compiled(overlay(p placing '\xff'::bytea from position('\x616263'::bytea in p)))
+  FROM (SELECT compile_condition($$user.role == 'abc'$$) p) s;
+SELECT explain_compiled(overlay(p placing '\x00'::bytea from position('\x616263'::bytea in p)))
+  FROM (SELECT compile_condition($$user.role == 'abc'$$) p) s;

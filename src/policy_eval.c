@@ -175,9 +175,13 @@ PolicyRegexMatch(const char *pattern, int plen, const char *subject, int slen,
  * Program checks
  */
 
-/* Is there a well-formed text at this pool offset? */
+/*
+ * Is there a well-formed text at this pool offset?  With strict, its bytes
+ * must also be valid in the database encoding and hold no NUL (texts that
+ * leave the program, as explain does, must be real text values).
+ */
 static bool
-PoolTextOk(const PolicyProgram *p, const char *pool, int32 off)
+PoolTextOk(const PolicyProgram *p, const char *pool, int32 off, bool strict)
 {
 	uint32		size;
 
@@ -186,7 +190,11 @@ PoolTextOk(const PolicyProgram *p, const char *pool, int32 off)
 	if (!VARATT_IS_4B_U(pool + off))
 		return false;
 	size = VARSIZE(pool + off);
-	return size >= VARHDRSZ && (uint64) off + size <= p->pool_len;
+	if (size < VARHDRSZ || (uint64) off + size > p->pool_len)
+		return false;
+	if (strict && !pg_verifymbstr(pool + off + VARHDRSZ, size - VARHDRSZ, true))
+		return false;
+	return true;
 }
 
 /* Is there a well-formed numeric at this pool offset? */
@@ -199,7 +207,7 @@ PoolNumericOk(const PolicyProgram *p, const char *pool, int32 off)
 	const char *digits;
 	int			ndigits;
 
-	if (!PoolTextOk(p, pool, off))
+	if (!PoolTextOk(p, pool, off, false))
 		return false;
 	size = VARSIZE(pool + off);
 	if (size < VARHDRSZ + sizeof(uint16))
@@ -235,9 +243,9 @@ PoolArrayOk(const PolicyProgram *p, int32 off, int32 count)
 	return off >= 0 && off % 4 == 0 && (uint64) off + (uint64) count * 4 <= p->pool_len;
 }
 
-/* Why a program is not well-formed, or NULL if it is */
+/* Why a program is not well-formed, or NULL if it is (strict: see PoolTextOk) */
 static char *
-ProgramProblem(const PolicyProgram *p)
+ProgramProblem(const PolicyProgram *p, bool strict)
 {
 	uint8		refs[POLICY_MAX_NODES];
 	uint8		depth[POLICY_MAX_NODES];
@@ -284,7 +292,7 @@ ProgramProblem(const PolicyProgram *p)
 					return psprintf("node %u does not point to a valid number", i);
 				break;
 			case POLICY_OP_STR:
-				if (!PoolTextOk(p, pool, node->a))
+				if (!PoolTextOk(p, pool, node->a, strict))
 					return psprintf("node %u does not point to a valid string", i);
 				break;
 			case POLICY_OP_LIST:
@@ -293,8 +301,9 @@ ProgramProblem(const PolicyProgram *p)
 				if (!PoolArrayOk(p, node->a, node->b) ||
 					(node->op != POLICY_OP_LIST && node->b < 1))
 					return psprintf("node %u has an invalid operand list", i);
-				arr = (const int32 *) (pool + node->a);
 				narr = node->b;
+				if (narr > 0)
+					arr = (const int32 *) (pool + node->a);
 				break;
 			case POLICY_OP_PATH:
 			case POLICY_OP_HAS:
@@ -304,7 +313,7 @@ ProgramProblem(const PolicyProgram *p)
 					(node->op == POLICY_OP_HAS && node->c < 1))
 					return psprintf("node %u has an invalid attribute path", i);
 				for (int32 k = 0; k < node->c; k++)
-					if (!PoolTextOk(p, pool, ((const int32 *) (pool + node->b))[k]))
+					if (!PoolTextOk(p, pool, ((const int32 *) (pool + node->b))[k], strict))
 						return psprintf("node %u has an invalid attribute name", i);
 				roots |= (uint32) 1 << node->a;
 				break;
@@ -373,10 +382,10 @@ ProgramArg(const bytea *program)
 
 /* Check a program, ereport 22P03 if it is not well-formed; returns it usable */
 static const PolicyProgram *
-CheckedProgram(const bytea *program)
+CheckedProgram(const bytea *program, bool strict)
 {
 	const PolicyProgram *p = ProgramArg(program);
-	char	   *problem = ProgramProblem(p);
+	char	   *problem = ProgramProblem(p, strict);
 
 	if (problem)
 		ereport(ERROR,
@@ -390,14 +399,14 @@ CheckedProgram(const bytea *program)
 void
 PolicyCheckProgram(const bytea *program)
 {
-	(void) CheckedProgram(program);
+	(void) CheckedProgram(program, true);
 }
 
 /* Roots a program reads */
 uint32
 PolicyRootsUsed(const bytea *program)
 {
-	return CheckedProgram(program)->roots_used;
+	return CheckedProgram(program, false)->roots_used;
 }
 
 /*
@@ -665,34 +674,27 @@ Equal(PValue *a, PValue *b)
 	return false;
 }
 
-/* lower() / upper() of a string: ASCII in place, otherwise the database's rules */
-static void
-ChangeCase(PValue *v, bool upper)
+/* lower() / upper() of a string: ASCII byte by byte, otherwise the database's rules */
+char *
+PolicyChangeCase(const char *s, int len, bool upper, int *newlen)
 {
-	bool		ascii = true;
 	char	   *res;
 
-	for (int i = 0; i < v->len; i++)
-		if (IS_HIGHBIT_SET(v->s[i]))
+	for (int i = 0; i < len; i++)
+		if (IS_HIGHBIT_SET(s[i]))
 		{
-			ascii = false;
-			break;
+			res = upper ? str_toupper(s, len, DEFAULT_COLLATION_OID)
+				: str_tolower(s, len, DEFAULT_COLLATION_OID);
+			*newlen = strlen(res);
+			return res;
 		}
-	if (ascii)
-	{
-		res = palloc(v->len + 1);
-		for (int i = 0; i < v->len; i++)
-			res[i] = upper ? pg_ascii_toupper((unsigned char) v->s[i])
-				: pg_ascii_tolower((unsigned char) v->s[i]);
-		res[v->len] = '\0';
-	}
-	else
-	{
-		res = upper ? str_toupper(v->s, v->len, DEFAULT_COLLATION_OID)
-			: str_tolower(v->s, v->len, DEFAULT_COLLATION_OID);
-		v->len = strlen(res);
-	}
-	v->s = res;
+	res = palloc(len + 1);
+	for (int i = 0; i < len; i++)
+		res[i] = upper ? pg_ascii_toupper((unsigned char) s[i])
+			: pg_ascii_tolower((unsigned char) s[i]);
+	res[len] = '\0';
+	*newlen = len;
+	return res;
 }
 
 /* Does the haystack contain the needle? */
@@ -758,7 +760,7 @@ EvalCall(ECtx *e, const PolicyNode *n, PValue *out)
 						 name, VKindNames[out->kind]);
 				return;
 			}
-			ChangeCase(out, n->fn == POLICY_FN_UPPER);
+			out->s = PolicyChangeCase(out->s, out->len, n->fn == POLICY_FN_UPPER, &out->len);
 			return;
 		default:
 			break;
@@ -1034,7 +1036,7 @@ PolicyEvaluate(const bytea *program, const PolicyEnv *env, const char **error_ou
 	MemoryContextReset(policy_eval_cxt);
 	oldcontext = MemoryContextSwitchTo(policy_eval_cxt);
 
-	p = CheckedProgram(program);
+	p = CheckedProgram(program, false);
 	e.prog = p;
 	e.nodes = p->nodes;
 	e.pool = (const char *) &p->nodes[p->n_nodes];
@@ -1046,6 +1048,8 @@ PolicyEvaluate(const bytea *program, const PolicyEnv *env, const char **error_ou
 		e.rootkind[r] = 0;
 		if (jb == NULL || !(p->roots_used & ((uint32) 1 << r)))
 			continue;
+		if (VARATT_IS_EXTENDED(jb))
+			jb = (Jsonb *) pg_detoast_datum((struct varlena *) jb);
 		if (JB_ROOT_IS_SCALAR(jb))
 		{
 			if (!JsonbExtractScalar(&jb->root, &e.scalars[r]))
@@ -1251,7 +1255,7 @@ ExplainNode(JsonbParseState **st, const PolicyProgram *p, int32 idx)
 Jsonb *
 PolicyExplain(const bytea *program)
 {
-	const PolicyProgram *p = CheckedProgram(program);
+	const PolicyProgram *p = CheckedProgram(program, true);
 	JsonbParseState *st = NULL;
 	JsonbValue *res;
 

@@ -179,6 +179,9 @@ extern int	PolicyRegexMatch(const char *pattern, int plen,
 							 const char *subject, int slen,
 							 char *errbuf, size_t errlen);
 
+/* lower() or upper() as conditions apply them (palloc'd, NUL-terminated) */
+extern char *PolicyChangeCase(const char *s, int len, bool upper, int *newlen);
+
 /* Compile a condition; ereports on any error (schema NULL = built-in) */
 extern bytea *PolicyCompile(const char *src, int len, Jsonb *schema);
 

@@ -1030,6 +1030,20 @@ CheckCall(PCtx *c, PNode *n, PNode **args, int nargs, int namepos)
 						  "Function \"size\" needs a string, list or object but was given %s.",
 						  Describe(args[0]));
 			n->type = MakeType(POLICY_T_NUMBER);
+			/* size of a literal: computed now */
+			if (args[0]->op == POLICY_OP_STR || args[0]->op == POLICY_OP_LIST)
+			{
+				int64		size = args[0]->op == POLICY_OP_STR
+					? pg_mbstrlen_with_len(args[0]->str, args[0]->slen)
+					: args[0]->nitems;
+
+				n->op = POLICY_OP_NUM;
+				n->num = int64_to_numeric(size);
+				n->has_int = true;
+				n->ival = size;
+				n->a = n->b = NULL;
+				return;
+			}
 			break;
 		case POLICY_FN_LOWER:
 		case POLICY_FN_UPPER:
@@ -1038,6 +1052,15 @@ CheckCall(PCtx *c, PNode *n, PNode **args, int nargs, int namepos)
 						  "Function \"%s\" needs a string but was given %s.",
 						  name, Describe(args[0]));
 			n->type = MakeType(POLICY_T_STRING);
+			/* lower/upper of a literal: the constant is mapped now */
+			if (args[0]->op == POLICY_OP_STR)
+			{
+				n->op = POLICY_OP_STR;
+				n->str = PolicyChangeCase(args[0]->str, args[0]->slen,
+										  fn == POLICY_FN_UPPER, &n->slen);
+				n->a = n->b = NULL;
+				return;
+			}
 			break;
 		default:
 			for (int i = 0; i < 2; i++)
