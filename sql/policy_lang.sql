@@ -394,7 +394,10 @@ SELECT compile_condition($$true AND false$$);
 SELECT compile_condition($$True$$);
 -- the benchmark helper evaluates in C
 SELECT _policy_eval_loop(compile_condition($$user.role == 'analyst'$$), (SELECT e FROM env), 100) > 0 AS timed;
+SELECT _policy_eval_loop(compile_condition($$user.role == 'analyst'$$), (SELECT e FROM env), 100, true) > 0 AS timed_trusted;
 SELECT _policy_eval_loop(compile_condition($$true$$), '{}', 0);
+-- trusted evaluation still checks the program once
+SELECT _policy_eval_loop('\x00'::bytea, '{}', 10, true);
 -- constant folding: lower/upper/size of literals are computed when compiling
 SELECT explain_condition($$user.region == upper('eu')$$) -> 'ast' -> 'right';
 SELECT explain_condition($$size('abc') == 3 and size([1, 2]) == 2$$) -> 'ast' -> 'args' -> 1 -> 'left';

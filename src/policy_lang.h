@@ -199,6 +199,15 @@ extern void PolicyCheckProgram(const bytea *program);
 extern PolicyTruth PolicyEvaluate(const bytea *program, const PolicyEnv *env,
 								  const char **error_out);
 
+/*
+ * Evaluate without checking: only for a program that passed
+ * PolicyCheckProgram (or came from PolicyCompile), is a plain 4-aligned
+ * varlena and has not changed since, such as one kept in a backend cache.
+ * Saves the check (about a third of the time of a small condition).
+ */
+extern PolicyTruth PolicyEvaluateTrusted(const bytea *program, const PolicyEnv *env,
+										 const char **error_out);
+
 /* Roots the program reads, one bit (1 << PolicyRoot) each */
 extern uint32 PolicyRootsUsed(const bytea *program);
 

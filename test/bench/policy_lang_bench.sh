@@ -4,6 +4,7 @@
 # prints
 #   - ns per PolicyEvaluate() of the compiled program, measured in C inside the
 #     server (datamesh._policy_eval_loop: the cost the policy engine pays),
+#     and per PolicyEvaluateTrusted() (a cached program checked once),
 #   - us per call of datamesh.eval_compiled() from SQL (env jsonb split per call),
 #   - us per call of the same condition hand-written as a SQL jsonb expression,
 # and the ratio of the last two, all measured side by side in one run.

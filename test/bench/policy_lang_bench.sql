@@ -29,7 +29,7 @@ CREATE TEMP TABLE env AS SELECT $${
   "action": "read"
 }$$::jsonb AS e;
 
-CREATE FUNCTION pg_temp.bench(n int) RETURNS TABLE (name text, c_ns float8, sql_call_us float8, sql_expr_us float8)
+CREATE FUNCTION pg_temp.bench(n int) RETURNS TABLE (name text, c_ns float8, trusted_ns float8, sql_call_us float8, sql_expr_us float8)
 LANGUAGE plpgsql AS $$
 DECLARE
     r record;
@@ -45,6 +45,7 @@ BEGIN
         name := r.name;
         PERFORM datamesh._policy_eval_loop(p, env, 1000);         -- warm up
         c_ns := datamesh._policy_eval_loop(p, env, n);
+        trusted_ns := datamesh._policy_eval_loop(p, env, n, true);
         t0 := clock_timestamp();
         SELECT count(*) FILTER (WHERE datamesh.eval_compiled(p, v.e)) INTO a FROM generate_series(1, m), env v;
         sql_call_us := extract(epoch FROM clock_timestamp() - t0) * 1e6 / m;
@@ -62,6 +63,7 @@ END $$;
 
 \pset footer off
 SELECT name, round(c_ns::numeric, 0) AS "C ns/eval",
+       round(trusted_ns::numeric, 0) AS "trusted ns/eval",
        round(sql_call_us::numeric, 2) AS "eval_compiled us/call",
        round(sql_expr_us::numeric, 2) AS "SQL jsonb expr us/call",
        round((sql_expr_us / (c_ns / 1000))::numeric, 1) AS "SQL expr / C"

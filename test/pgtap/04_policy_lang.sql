@@ -42,7 +42,7 @@ SELECT ok(has_function_privilege('dm_pl_nobody', 'datamesh.eval_compiled(bytea, 
           'anyone may evaluate a compiled condition');
 SELECT ok(has_function_privilege('dm_pl_nobody', 'datamesh.compile_condition(text, jsonb)', 'EXECUTE'),
           'anyone may compile a condition');
-SELECT ok(NOT has_function_privilege('dm_pl_nobody', 'datamesh._policy_eval_loop(bytea, jsonb, integer)', 'EXECUTE'),
+SELECT ok(NOT has_function_privilege('dm_pl_nobody', 'datamesh._policy_eval_loop(bytea, jsonb, integer, boolean)', 'EXECUTE'),
           'the benchmark helper is for the extension owner only');
 
 -- a hostile search_path does not change what conditions mean
