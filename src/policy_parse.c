@@ -163,6 +163,7 @@ typedef struct Emit
 	int			maxnodes;
 	StringInfoData pool;
 	uint32		roots;
+	int		   *depths;			/* depth of each emitted node */
 	PCtx	   *c;
 } Emit;
 
@@ -1698,6 +1699,29 @@ EmitNode(Emit *e, PNode *n)
 	pn.pos = CharOffset(e->c, n->bpos);
 	if (e->nnodes == e->maxnodes)
 		elog(ERROR, "policy node count exceeds the parse count");
+
+	/* the depth of the emitted tree (the one the evaluator checks) */
+	{
+		int			d = 0;
+
+		if (n->op == POLICY_OP_NOT || (n->op >= POLICY_OP_EQ && n->op <= POLICY_OP_IN) ||
+			n->op == POLICY_OP_CALL)
+		{
+			d = e->depths[pn.a];
+			if (n->op != POLICY_OP_NOT && pn.b >= 0)
+				d = Max(d, e->depths[pn.b]);
+		}
+		else if (n->op == POLICY_OP_AND || n->op == POLICY_OP_OR || n->op == POLICY_OP_LIST)
+			for (int i = 0; i < n->nitems; i++)
+				d = Max(d, e->depths[idx[i]]);
+		e->depths[e->nnodes] = d + 1;
+		if (d + 1 > POLICY_MAX_DEPTH)
+		{
+			FailMsg(e->c, n->bpos, "expression nested too deeply");
+			Fail(e->c, ERRCODE_PROGRAM_LIMIT_EXCEEDED, n->bpos, NULL,
+				 "Conditions nest at most %d levels deep.", POLICY_MAX_DEPTH);
+		}
+	}
 	e->nodes[e->nnodes] = pn;
 	return e->nnodes++;
 }
@@ -1712,6 +1736,7 @@ EmitProgram(PCtx *c, PNode *top)
 
 	e.maxnodes = c->nnodes;
 	e.nodes = palloc0(sizeof(PolicyNode) * e.maxnodes);
+	e.depths = palloc0(sizeof(int) * e.maxnodes);
 	e.nnodes = 0;
 	e.roots = 0;
 	e.c = c;
@@ -1725,7 +1750,7 @@ EmitProgram(PCtx *c, PNode *top)
 	SET_VARSIZE(prog, size);
 	prog->magic = POLICY_PROGRAM_MAGIC;
 	prog->version = POLICY_PROGRAM_VERSION;
-	prog->depth = top->depth;
+	prog->depth = e.depths[e.nnodes - 1];
 	prog->roots_used = e.roots;
 	prog->n_nodes = e.nnodes;
 	prog->pool_len = e.pool.len;
@@ -1747,8 +1772,17 @@ CompileInternal(const char *src, int len, Jsonb *schema, PolicyError *err)
 	c.src = src;
 	c.len = len;
 	c.err = err;
+	if (len > datamesh_policy_max_expression_length)
+	{
+		c.err->message = pstrdup("policy condition is too long");
+		Fail(&c, ERRCODE_PROGRAM_LIMIT_EXCEEDED, -1, NULL,
+			 "The condition has %d bytes; datamesh.policy_max_expression_length allows %d.",
+			 len, datamesh_policy_max_expression_length);
+	}
 	if (schema == NULL)
 		schema = PolicyDefaultSchema();
+	else if (VARATT_IS_EXTENDED(schema))
+		schema = (Jsonb *) pg_detoast_datum((struct varlena *) schema);
 	if (!JB_ROOT_IS_OBJECT(schema) || JB_ROOT_IS_SCALAR(schema))
 	{
 		c.err->message = pstrdup("invalid policy schema");
@@ -1758,13 +1792,6 @@ CompileInternal(const char *src, int len, Jsonb *schema, PolicyError *err)
 	c.schema = &schema->root;
 	CheckSchemaObject(&c, c.schema, NULL);
 
-	if (len > datamesh_policy_max_expression_length)
-	{
-		c.err->message = pstrdup("policy condition is too long");
-		Fail(&c, ERRCODE_PROGRAM_LIMIT_EXCEEDED, -1, NULL,
-			 "The condition has %d bytes; datamesh.policy_max_expression_length allows %d.",
-			 len, datamesh_policy_max_expression_length);
-	}
 	if (memchr(src, '\0', len) != NULL)
 	{
 		FailMsg(&c, (int) ((const char *) memchr(src, '\0', len) - src), "syntax error");
