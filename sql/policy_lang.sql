@@ -410,3 +410,91 @@ SELECT explain_compiled(overlay(p placing '\xff'::bytea from position('\x616263'
   FROM (SELECT compile_condition($$user.role == 'abc'$$) p) s;
 SELECT explain_compiled(overlay(p placing '\x00'::bytea from position('\x616263'::bytea in p)))
   FROM (SELECT compile_condition($$user.role == 'abc'$$) p) s;
+
+--
+-- Parser fuzzing: random token sequences are either compiled or rejected with
+-- a language error (never a crash, never another kind of error); those that
+-- compile evaluate to true, false or an evaluation error
+--
+SELECT setseed(0.42);
+CREATE TEMP TABLE fuzz AS
+SELECT i, string_agg(tok[1 + floor(random() * array_length(tok, 1))::int], ' ') AS q
+  FROM (SELECT ARRAY['user', 'resource', '.', 'role', 'tags', 'region', 'sla', 'availability',
+                     '(', ')', '[', ']', ',', 'and', 'or', 'not', '!', '&&', '||', '==', '!=', '<',
+                     '>=', 'in', 'has', 'size', 'startsWith', 'matches', '''a''', '''(''', '"x"',
+                     '1', '2.5', '-', 'true', 'false', 'null', 'action', 'row', '''\u00e9''',
+                     '''\q''', '=', '&', '#', 'é', 'lower', '.size()'] AS tok) t,
+       generate_series(1, 3000) i, generate_series(1, 1 + (i % 12)) j
+ GROUP BY i;
+SELECT coalesce(v -> 'error' ->> 'sqlstate', 'valid') AS outcome, count(*) > 0 AS seen
+  FROM fuzz, LATERAL validate_condition(q) v
+ GROUP BY 1 ORDER BY 1;
+SELECT count(*) AS compiled, count(r) AS decided
+  FROM (SELECT eval_condition(q, (SELECT e FROM env)) r
+          FROM fuzz WHERE (validate_condition(q) ->> 'valid')::boolean) s;
+
+--
+-- Differential test of the three-valued logic: random conditions built from
+-- atoms whose outcome is known (true, false, or an evaluation error) must give
+-- what SQL's AND/OR/NOT give with NULL for the error, which is exactly the
+-- CEL absorption rule (false AND NULL = false, true OR NULL = true ...)
+--
+CREATE FUNCTION pg_temp.gen(d int) RETURNS text[] LANGUAGE plpgsql AS $$
+DECLARE
+    atoms text[][] := ARRAY[
+        ARRAY[$c$user.role == 'analyst'$c$, 'true'],
+        ARRAY[$c$'gdpr' in resource.tags$c$, 'true'],
+        ARRAY[$c$has(resource.sla)$c$, 'true'],
+        ARRAY[$c$size(user.roles) > 1$c$, 'true'],
+        ARRAY[$c$'x' in [user.department, 'x']$c$, 'true'],
+        ARRAY[$c$true$c$, 'true'],
+        ARRAY[$c$user.region == 'CN'$c$, 'false'],
+        ARRAY[$c$resource.retention_days > 2555$c$, 'false'],
+        ARRAY[$c$resource.id.matches('^hr')$c$, 'false'],
+        ARRAY[$c$has(user.department)$c$, 'false'],
+        ARRAY[$c$false$c$, 'false'],
+        ARRAY[$c$user.department == 'x'$c$, 'NULL'],
+        ARRAY[$c$row.x > 1$c$, 'NULL'],
+        ARRAY[$c$user.attributes.nickname.startsWith('a')$c$, 'NULL'],
+        ARRAY[$c$'y' in [user.department, 'x']$c$, 'NULL']];
+    r float8 := random();
+    a text[];
+    b text[];
+    k int;
+BEGIN
+    IF d = 0 OR r < 0.25 THEN
+        k := 1 + floor(random() * array_length(atoms, 1))::int;
+        RETURN ARRAY[atoms[k][1], atoms[k][2]];
+    END IF;
+    a := pg_temp.gen(d - 1);
+    IF r < 0.4 THEN
+        RETURN ARRAY[CASE WHEN random() < 0.5 THEN 'not (' ELSE '!(' END || a[1] || ')',
+                     'NOT (' || a[2] || ')'];
+    END IF;
+    b := pg_temp.gen(d - 1);
+    IF r < 0.7 THEN
+        RETURN ARRAY['(' || a[1] || CASE WHEN random() < 0.5 THEN ' and ' ELSE ' && ' END || b[1] || ')',
+                     '(' || a[2] || ' AND ' || b[2] || ')'];
+    END IF;
+    RETURN ARRAY['(' || a[1] || CASE WHEN random() < 0.5 THEN ' or ' ELSE ' || ' END || b[1] || ')',
+                 '(' || a[2] || ' OR ' || b[2] || ')'];
+END $$;
+CREATE FUNCTION pg_temp.oracle(expr text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+    r boolean;
+BEGIN
+    EXECUTE 'SELECT ' || expr INTO r;
+    RETURN r;
+END $$;
+SELECT setseed(0.7);
+CREATE TEMP TABLE diff AS SELECT i, pg_temp.gen(6) AS g FROM generate_series(1, 1500) i;
+SELECT count(*) AS conditions,
+       count(*) FILTER (WHERE pg_temp.ev(g[1]) IS NOT DISTINCT FROM pg_temp.oracle(g[2])) AS agree,
+       count(*) FILTER (WHERE pg_temp.oracle(g[2])) > 0 AS some_true,
+       count(*) FILTER (WHERE NOT pg_temp.oracle(g[2])) > 0 AS some_false,
+       count(*) FILTER (WHERE pg_temp.oracle(g[2]) IS NULL) > 0 AS some_error
+  FROM diff;
+-- compiled once, evaluated from the bytea: the same answers
+SELECT count(*) FILTER (WHERE eval_compiled(compile_condition(g[1]), (SELECT e FROM env))
+                        IS NOT DISTINCT FROM pg_temp.oracle(g[2])) AS agree_compiled
+  FROM diff;
