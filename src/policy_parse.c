@@ -282,7 +282,9 @@ Fail(PCtx *c, int sqlerrcode, int bpos, const char *expected,
 	ereport(ERROR,
 			(errcode(sqlerrcode),
 			 errmsg_internal("%s", err->message),
-			 errdetail_internal("%s", err->detail)));
+			 errdetail_internal("%s", err->detail),
+			 err->offset > 0 ? internalerrquery(pnstrdup(c->src, c->len)) : 0,
+			 err->offset > 0 ? internalerrposition(err->offset) : 0));
 }
 
 /* Set the message of the next Fail: what + where */
