@@ -402,11 +402,20 @@ PolicyCheckProgram(const bytea *program)
 	(void) CheckedProgram(program, true);
 }
 
-/* Roots a program reads */
+/*
+ * Roots a program reads.  Only the header is checked (this is called often,
+ * to decide which roots to build); evaluation checks the whole program, so a
+ * corrupted mask can only leave a root absent.
+ */
 uint32
 PolicyRootsUsed(const bytea *program)
 {
-	return CheckedProgram(program, false)->roots_used;
+	const PolicyProgram *p = ProgramArg(program);
+
+	if (VARSIZE(p) < offsetof(PolicyProgram, nodes) ||
+		p->magic != POLICY_PROGRAM_MAGIC || p->version != POLICY_PROGRAM_VERSION)
+		(void) CheckedProgram(program, false);	/* reports what is wrong */
+	return p->roots_used;
 }
 
 /*

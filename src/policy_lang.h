@@ -208,7 +208,7 @@ extern PolicyTruth PolicyEvaluate(const bytea *program, const PolicyEnv *env,
 extern PolicyTruth PolicyEvaluateTrusted(const bytea *program, const PolicyEnv *env,
 										 const char **error_out);
 
-/* Roots the program reads, one bit (1 << PolicyRoot) each */
+/* Roots the program reads, one bit (1 << PolicyRoot) each (checks the header only) */
 extern uint32 PolicyRootsUsed(const bytea *program);
 
 /* Name of a root ("user" ...), and the root for a name (-1 if none) */
