@@ -498,3 +498,19 @@ SELECT count(*) AS conditions,
 SELECT count(*) FILTER (WHERE eval_compiled(compile_condition(g[1]), (SELECT e FROM env))
                         IS NOT DISTINCT FROM pg_temp.oracle(g[2])) AS agree_compiled
   FROM diff;
+
+--
+-- Large inputs
+--
+-- a long string literal and a long list are fine within the limits
+SELECT eval_condition('row.s == ''' || repeat('x', 4000) || '''', jsonb_build_object('row', jsonb_build_object('s', repeat('x', 4000))));
+SELECT eval_condition('row.n in [' || string_agg(i::text, ', ') || ']', '{"row": {"n": 700}}')
+  FROM generate_series(1, 700) i;
+-- unknown attributes of a wide schema: the detail lists at most 50 names
+SELECT validate_condition($$row.nope == 1$$,
+                          jsonb_build_object('row', (SELECT jsonb_object_agg('a' || lpad(i::text, 3, '0'), 'number')
+                                                       FROM generate_series(1, 120) i)))
+       -> 'error' ->> 'detail' AS detail;
+-- errors about the whole condition have offset 0
+SELECT validate_condition($$true$$, '{"people": {}}') -> 'error' ->> 'offset' AS schema_error_offset,
+       validate_condition(repeat('x', 5000)) -> 'error' ->> 'offset' AS too_long_offset;

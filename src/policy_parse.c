@@ -831,8 +831,10 @@ SchemaKeys(JsonbContainer *obj)
 	}
 	qsort(names, n, sizeof(char *), CompareCStrings);
 	initStringInfo(&buf);
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n && i < 50; i++)
 		appendStringInfo(&buf, "%s%s", i > 0 ? ", " : "", names[i]);
+	if (n > 50)
+		appendStringInfo(&buf, " and %d more", n - 50);
 	if (n == 0)
 		appendStringInfoString(&buf, "(none)");
 	return buf.data;
