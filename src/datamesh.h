@@ -13,6 +13,7 @@ extern int	datamesh_manifest_max_bytes;
 extern int	datamesh_yaml_max_depth;
 extern int	datamesh_yaml_max_alias_nodes;
 extern bool datamesh_contract_guard;
+extern int	datamesh_policy_max_expression_length;
 
 /* guc.c */
 extern void DefineDatameshGucs(void);

@@ -14,6 +14,7 @@ int			datamesh_manifest_max_bytes = 1024 * 1024;
 int			datamesh_yaml_max_depth = 64;
 int			datamesh_yaml_max_alias_nodes = 10000;
 bool		datamesh_contract_guard = true;
+int			datamesh_policy_max_expression_length = 4096;
 
 /* Register every datamesh.* parameter and reserve the prefix */
 void
@@ -50,6 +51,13 @@ DefineDatameshGucs(void)
 							 true,
 							 PGC_SUSET, 0,
 							 NULL, NULL, NULL);
+	DefineCustomIntVariable("datamesh.policy_max_expression_length",
+							"Longest policy condition accepted, in bytes.",
+							"Longer conditions are rejected before parsing.",
+							&datamesh_policy_max_expression_length,
+							4096, 16, 1024 * 1024,
+							PGC_SUSET, GUC_UNIT_BYTE,
+							NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("datamesh");
 }
