@@ -12,7 +12,8 @@ SELECT is((SELECT d.deptype::text FROM pg_depend d
 
 SELECT tables_are('datamesh', ARRAY['domains', 'data_products', 'product_versions', 'output_ports',
     'input_ports', 'product_dependencies', 'product_slas', 'quality_rules', 'observability_metrics',
-    'observability_alerts', 'declared_policies']);
+    'observability_alerts', 'declared_policies',
+    'policies', 'principal_attribute_types', 'principal_attributes', 'policy_audit']);  -- policy engine
 SELECT views_are('datamesh', ARRAY['products', 'versions', 'product_ports']);
 SELECT has_type('datamesh', 'semver', 'type semver exists');
 SELECT enum_has_labels('datamesh', 'classification', ARRAY['public', 'internal', 'confidential', 'restricted']);
