@@ -4,7 +4,8 @@
  *		sees, combining the outcomes, and the per-backend caches.
  *
  * Three caches live in backend memory: the enabled policies, compiled (one
- * array ordered by id, so a lower index is a lower id); per data product its
+ * array in creation order, the number that ends each id, so a lower index
+ * is an older policy); per data product its
  * resource and column attributes and the indexes of the policies that apply
  * to it (scope, target selector and kind already matched); per role the
  * user attributes.  A decision reads only these: no SPI, no catalog scan.
@@ -584,7 +585,8 @@ LoadPolicies(void)
 			  " p.compiled_condition, p.compiled_unless, coalesce(p.reason, p.description),"
 			  " p.parameters ->> 'style', p.parameters ->> 'pattern',"
 			  " p.parameters ->> 'replacement', p.parameters ->> 'filter'"
-			  " FROM datamesh.policies p WHERE p.enabled ORDER BY p.id COLLATE \"C\"",
+			  " FROM datamesh.policies p WHERE p.enabled"
+			  " ORDER BY pg_catalog.substring(p.id, '[0-9]+$')::pg_catalog.int8",
 			  0, NULL, NULL, NULL);
 	policies = MemoryContextAllocZero(policy_cxt, sizeof(CachedPolicy) * Max(SPI_processed, 1));
 	for (i = 0; i < SPI_processed; i++)
@@ -866,7 +868,7 @@ RunProgram(const bytea *program, const PolicyEnv *env, PolicyTruth absent, const
 		return absent;
 	t = PolicyEvaluate(program, env, &err);
 	if (t == POLICY_ERROR && *error == NULL)
-		*error = err ? err : "evaluation failed";
+		*error = err ? pstrdup(err) : "evaluation failed";	/* err is overwritten by the next call */
 	return t;
 }
 
@@ -1295,7 +1297,7 @@ datamesh_evaluate(PG_FUNCTION_ARGS)
 	memset(&env, 0, sizeof(env));
 	env.roots[POLICY_ROOT_USER] = user->attrs;
 	env.roots[POLICY_ROOT_RESOURCE] = prod->resource;
-	env.roots[POLICY_ROOT_CONTRACT] = empty_object;
+	env.roots[POLICY_ROOT_CONTRACT] = NULL;	/* contracts are not wired yet: absent */
 	env.roots[POLICY_ROOT_ACTION] = JsonbScalarString(action);
 	for (i = 0; i < prod->nrequest; i++)
 		any_context |= policies[prod->request[i]].uses_context;
@@ -1597,7 +1599,7 @@ ComplianceReport(const char *product_id, Datum version, bool version_null, Oid r
 	memset(&env, 0, sizeof(env));
 	env.roots[POLICY_ROOT_USER] = user->attrs;
 	env.roots[POLICY_ROOT_RESOURCE] = prod->resource;
-	env.roots[POLICY_ROOT_CONTRACT] = empty_object;
+	env.roots[POLICY_ROOT_CONTRACT] = NULL;	/* contracts are not wired yet: absent */
 	env.roots[POLICY_ROOT_ACTION] = JsonbScalarString(action);
 	env.roots[POLICY_ROOT_CONTEXT] = BuildContext();
 

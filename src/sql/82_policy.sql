@@ -189,11 +189,11 @@ CREATE FUNCTION datamesh._product_attributes(product_id pg_catalog.text, version
         'retention_days', datamesh._interval_days(v.retention),
         'has_schema', v.schema IS NOT NULL,
         'sla', CASE WHEN s.product_id IS NOT NULL THEN jsonb_strip_nulls(jsonb_build_object(
-                   'availability', s.availability,
-                   'freshness_minutes', round(extract(epoch FROM s.freshness) / 60, 3),
-                   'completeness', s.completeness,
-                   'accuracy', s.accuracy,
-                   'timeliness', s.timeliness,
+                   'availability', trim_scale(s.availability),
+                   'freshness_minutes', trim_scale(round(extract(epoch FROM s.freshness) / 60, 3)),
+                   'completeness', trim_scale(s.completeness),
+                   'accuracy', trim_scale(s.accuracy),
+                   'timeliness', trim_scale(s.timeliness),
                    'retention_days', datamesh._interval_days(s.retention))) END,
         'quality_rules', (SELECT count(*) FROM datamesh.quality_rules q
                            WHERE q.product_id = v.product_id AND q.version OPERATOR(datamesh.=) v.version)))
@@ -564,7 +564,7 @@ BEGIN
     PERFORM FROM datamesh.policies p WHERE coalesce(p.domain, '') = coalesce(p_domain, '') AND p.name = p_name;
     IF FOUND THEN
         RAISE EXCEPTION 'policy "%" already exists in %', p_name,
-                        coalesce(format('domain "%s"', p_domain), 'the global scope')
+                        CASE WHEN p_domain IS NULL THEN 'the global scope' ELSE format('domain "%s"', p_domain) END
             USING ERRCODE = 'duplicate_object';
     END IF;
     new_id := format('%s.%s.%s', coalesce(p_domain, 'global'), p_kind,
@@ -627,17 +627,17 @@ BEGIN
         PERFORM FROM datamesh.policies p WHERE coalesce(p.domain, '') = coalesce(cur.domain, '') AND p.name = p_name;
         IF FOUND THEN
             RAISE EXCEPTION 'policy "%" already exists in %', p_name,
-                            coalesce(format('domain "%s"', cur.domain), 'the global scope')
+                            CASE WHEN cur.domain IS NULL THEN 'the global scope' ELSE format('domain "%s"', cur.domain) END
                 USING ERRCODE = 'duplicate_object';
         END IF;
     END IF;
     UPDATE datamesh.policies p
        SET name = coalesce(p_name, cur.name),
-           description = coalesce(p_description, cur.description),
+           description = CASE WHEN p_description IS NULL THEN cur.description ELSE nullif(p_description, '') END,
            condition = new_condition, unless_condition = new_unless,
            target = prep.target, parameters = prep.parameters,
            enforcement = coalesce(p_enforcement, cur.enforcement),
-           reason = coalesce(p_reason, cur.reason),
+           reason = CASE WHEN p_reason IS NULL THEN cur.reason ELSE nullif(p_reason, '') END,
            compiled_condition = prep.compiled_condition, compiled_unless = prep.compiled_unless,
            compiled_filter = prep.compiled_filter, updated_at = now()
      WHERE p.id = pid;
@@ -657,7 +657,7 @@ CREATE FUNCTION datamesh.alter_policy(
     AS 'MODULE_PATHNAME', 'datamesh_call_privileged';
 COMMENT ON FUNCTION datamesh.alter_policy(pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.jsonb,
     pg_catalog.jsonb, pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.text) IS
-    'change a policy (by id or name); NULL leaves a field unchanged, an empty condition or unless removes it';
+    'change a policy (by id or name); NULL leaves a field unchanged, an empty condition, unless, reason or description removes it';
 
 CREATE FUNCTION datamesh._set_policy_enabled(p_policy pg_catalog.text, p_enabled pg_catalog.bool,
                                              caller pg_catalog.regrole)
@@ -800,6 +800,7 @@ DECLARE
     v jsonb;
     t text;
     attrs jsonb;
+    well_typed boolean;
 BEGIN
     IF NOT datamesh._is_admin(caller) THEN
         RAISE EXCEPTION 'permission denied to set attributes of role "%"', p_role
@@ -822,12 +823,13 @@ BEGIN
             RAISE EXCEPTION 'unknown principal attribute "%"', k USING ERRCODE = 'invalid_parameter_value',
                 HINT = 'datamesh.define_principal_attribute() declares new attributes; name and roles are computed.';
         END IF;
-        IF NOT CASE t WHEN 'string' THEN jsonb_typeof(v) = 'string'
-                      WHEN 'number' THEN jsonb_typeof(v) = 'number'
-                      WHEN 'bool' THEN jsonb_typeof(v) = 'boolean'
-                      ELSE jsonb_typeof(v) = 'array' AND NOT EXISTS (
-                               SELECT FROM jsonb_array_elements(v) e
-                                WHERE jsonb_typeof(e) <> CASE t WHEN 'list<string>' THEN 'string' ELSE 'number' END) END THEN
+        well_typed := CASE t WHEN 'string' THEN jsonb_typeof(v) = 'string'
+                             WHEN 'number' THEN jsonb_typeof(v) = 'number'
+                             WHEN 'bool' THEN jsonb_typeof(v) = 'boolean'
+                             ELSE jsonb_typeof(v) = 'array' AND NOT EXISTS (
+                                      SELECT FROM jsonb_array_elements(v) e
+                                       WHERE jsonb_typeof(e) <> CASE t WHEN 'list<string>' THEN 'string' ELSE 'number' END) END;
+        IF NOT well_typed THEN
             RAISE EXCEPTION 'principal attribute "%" must be %, got %', k, t, jsonb_typeof(v)
                 USING ERRCODE = 'invalid_parameter_value';
         END IF;
