@@ -919,8 +919,8 @@ BEGIN
                         CASE WHEN n > 1 THEN 'ies' ELSE 'y' END
             USING ERRCODE = 'check_violation',
                   DETAIL = (SELECT string_agg(format('%s (%s): %s', v ->> 'policy', v ->> 'policy_id', v ->> 'reason'),
-                                              E'\n' ORDER BY v ->> 'policy_id')
-                              FROM jsonb_array_elements(r -> 'violations') v),
+                                              E'\n' ORDER BY x.ord)
+                              FROM jsonb_array_elements(r -> 'violations') WITH ORDINALITY AS x(v, ord)),
                   HINT = 'Nothing was registered; datamesh.check_compliance() judges a registered product.';
     END IF;
     FOR w IN SELECT * FROM jsonb_array_elements(r -> 'warnings') LOOP
