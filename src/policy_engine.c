@@ -24,10 +24,15 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "catalog/dependency.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
+#include "commands/sequence.h"
 #include "commands/trigger.h"
+#include "executor/executor.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "miscadmin.h"
@@ -41,6 +46,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
+#include "utils/rel.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
@@ -170,6 +176,8 @@ static Oid	engine_owner = InvalidOid;
 static Oid	policies_relid = InvalidOid;
 static Oid	principals_relid = InvalidOid;
 static Oid	catalog_relids[4];
+static Oid	audit_relid = InvalidOid;
+static Oid	audit_seqid = InvalidOid;
 static SPIPlanPtr audit_plan = NULL;
 static Jsonb *empty_object = NULL;
 
@@ -639,6 +647,8 @@ EnsureCaches(void)
 	{
 		policies_relid = EngineRelid("policies");
 		principals_relid = EngineRelid("principal_attributes");
+		audit_relid = EngineRelid("policy_audit");
+		audit_seqid = getIdentitySequence(audit_relid, 1, true);
 		catalog_relids[0] = EngineRelid("domains");
 		catalog_relids[1] = EngineRelid("data_products");
 		catalog_relids[2] = EngineRelid("product_versions");
@@ -1076,57 +1086,151 @@ FindingReason(const CachedPolicy *p, const Finding *f, const PolicyEnv *env)
 
 /* ----------------------------------------------------------------- audit */
 
-/* Append one row to datamesh.policy_audit (SPI, as the extension owner) */
-static void
-WriteAudit(const char *principal, const char *action, const char *product_id, const char *decision,
-		   List *policy_ids, List *enforcements, const char *reason, Jsonb *details)
+/* The columns of datamesh.policy_audit, in table order */
+static const char *const audit_columns[] = {
+	"id", "at", "principal", "requested_by", "action", "product_id", "decision",
+	"policy_ids", "enforcement", "reason", "details"
+};
+
+/*
+ * Whether an audit row can be written straight into the heap and its
+ * indexes: the table is a plain one with exactly the columns above (an
+ * identity id, no other defaults to apply), no insert triggers and no check
+ * constraints.  Otherwise (say a later version adds a hash-chain trigger or
+ * column) the row goes through a prepared INSERT, which applies them.
+ */
+static bool
+AuditDirectInsertOk(Relation rel)
 {
-	Oid			argtypes[8] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TEXTOID, JSONBOID};
-	Datum		values[8];
-	char		nulls[8] = {' ', ' ', ' ', ' ', ' ', ' ', reason ? ' ' : 'n', details ? ' ' : 'n'};
-	Datum	   *ids = palloc(sizeof(Datum) * Max(list_length(policy_ids), 1));
-	Datum	   *enfs = palloc(sizeof(Datum) * Max(list_length(enforcements), 1));
-	ListCell   *lc;
-	int			n = 0;
-	Oid			save_user;
-	int			save_sec;
+	TupleDesc	desc = RelationGetDescr(rel);
+	TriggerDesc *trig = rel->trigdesc;
+	int			i;
+
+	if (rel->rd_rel->relkind != RELKIND_RELATION || desc->natts != (int) lengthof(audit_columns) ||
+		!OidIsValid(audit_seqid))
+		return false;
+	for (i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (att->attisdropped || strcmp(NameStr(att->attname), audit_columns[i]) != 0 ||
+			att->attgenerated || (i == 0) != (att->attidentity == ATTRIBUTE_IDENTITY_ALWAYS))
+			return false;
+	}
+	if (desc->constr && desc->constr->num_check > 0)
+		return false;
+	if (trig && (trig->trig_insert_before_row || trig->trig_insert_after_row ||
+				 trig->trig_insert_instead_row || trig->trig_insert_before_statement ||
+				 trig->trig_insert_after_statement || trig->trig_insert_new_table))
+		return false;
+	return true;
+}
+
+/* Insert one audit row through the table AM and the executor's index maintenance */
+static void
+AuditDirectInsert(Relation rel, Datum *values, bool *nulls)
+{
+	EState	   *estate = CreateExecutorState();
+	ResultRelInfo *rri = makeNode(ResultRelInfo);
+	TupleTableSlot *slot;
+	HeapTuple	tup;
+
+	values[0] = Int64GetDatum(nextval_internal(audit_seqid, false));
+	nulls[0] = false;
+	values[1] = TimestampTzGetDatum(GetCurrentTimestamp());
+	nulls[1] = false;
+	tup = heap_form_tuple(RelationGetDescr(rel), values, nulls);
+
+	InitResultRelInfo(rri, rel, 1, NULL, 0);
+	ExecOpenIndices(rri, false);
+	slot = MakeSingleTupleTableSlot(RelationGetDescr(rel), &TTSOpsHeapTuple);
+	ExecStoreHeapTuple(tup, slot, false);
+	simple_table_tuple_insert(rel, slot);
+	(void) ExecInsertIndexTuples(rri, slot, estate, false, false, NULL, NIL);
+	ExecDropSingleTupleTableSlot(slot);
+	ExecCloseIndices(rri);
+	FreeExecutorState(estate);
+}
+
+/* Insert one audit row with a prepared INSERT (SPI), which fires triggers and defaults */
+static void
+AuditSpiInsert(Datum *values, bool *nulls)
+{
+	Oid			argtypes[9] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID,
+	TEXTOID, JSONBOID};
+	char		spinulls[9];
 	int			rc;
+	int			i;
 
-	foreach(lc, policy_ids)
-		ids[n++] = CStringGetTextDatum(lfirst(lc));
-	n = 0;
-	foreach(lc, enforcements)
-		enfs[n++] = CStringGetTextDatum(lfirst(lc));
-	values[0] = CStringGetTextDatum(principal);
-	values[1] = CStringGetTextDatum(action);
-	values[2] = CStringGetTextDatum(product_id);
-	values[3] = CStringGetTextDatum(decision);
-	values[4] = PointerGetDatum(construct_array(ids, list_length(policy_ids), TEXTOID, -1, false, TYPALIGN_INT));
-	values[5] = PointerGetDatum(construct_array(enfs, n, TEXTOID, -1, false, TYPALIGN_INT));
-	values[6] = reason ? CStringGetTextDatum(reason) : (Datum) 0;
-	values[7] = details ? JsonbPGetDatum(details) : (Datum) 0;
-
+	for (i = 0; i < 9; i++)
+		spinulls[i] = nulls[i + 2] ? 'n' : ' ';
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	GetUserIdAndSecContext(&save_user, &save_sec);
-	SetUserIdAndSecContext(engine_owner, save_sec | SECURITY_LOCAL_USERID_CHANGE);
 	if (audit_plan == NULL)
 	{
 		SPIPlanPtr	plan = SPI_prepare("INSERT INTO datamesh.policy_audit (principal, requested_by, action,"
 									   " product_id, decision, policy_ids, enforcement, reason, details)"
-									   " VALUES ($1, session_user, $2, $3, $4, $5, $6, $7, $8)",
-									   8, argtypes);
+									   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+									   9, argtypes);
 
 		if (plan == NULL)
 			elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
 		SPI_keepplan(plan);
 		audit_plan = plan;
 	}
-	rc = SPI_execute_plan(audit_plan, values, nulls, false, 0);
+	rc = SPI_execute_plan(audit_plan, values + 2, spinulls, false, 0);
 	if (rc != SPI_OK_INSERT)
 		elog(ERROR, "policy audit insert failed: %s", SPI_result_code_string(rc));
-	SetUserIdAndSecContext(save_user, save_sec);
 	SPI_finish();
+}
+
+/* Append one row to datamesh.policy_audit, as the extension owner */
+static void
+WriteAudit(const char *principal, const char *action, const char *product_id, const char *decision,
+		   List *policy_ids, List *enforcements, const char *reason, Jsonb *details)
+{
+	Datum		values[lengthof(audit_columns)];
+	bool		nulls[lengthof(audit_columns)];
+	Datum	   *ids = palloc(sizeof(Datum) * Max(list_length(policy_ids), 1));
+	Datum	   *enfs = palloc(sizeof(Datum) * Max(list_length(enforcements), 1));
+	ListCell   *lc;
+	int			n = 0;
+	Oid			save_user;
+	int			save_sec;
+	Relation	rel;
+
+	foreach(lc, policy_ids)
+		ids[n++] = CStringGetTextDatum(lfirst(lc));
+	n = 0;
+	foreach(lc, enforcements)
+		enfs[n++] = CStringGetTextDatum(lfirst(lc));
+	memset(nulls, false, sizeof(nulls));
+	values[2] = CStringGetTextDatum(principal);
+	values[3] = CStringGetTextDatum(GetUserNameFromId(GetSessionUserId(), false));
+	values[4] = CStringGetTextDatum(action);
+	values[5] = CStringGetTextDatum(product_id);
+	values[6] = CStringGetTextDatum(decision);
+	values[7] = PointerGetDatum(construct_array(ids, list_length(policy_ids), TEXTOID, -1, false, TYPALIGN_INT));
+	values[8] = PointerGetDatum(construct_array(enfs, n, TEXTOID, -1, false, TYPALIGN_INT));
+	values[9] = reason ? CStringGetTextDatum(reason) : (Datum) 0;
+	nulls[9] = reason == NULL;
+	values[10] = details ? JsonbPGetDatum(details) : (Datum) 0;
+	nulls[10] = details == NULL;
+
+	GetUserIdAndSecContext(&save_user, &save_sec);
+	SetUserIdAndSecContext(engine_owner, save_sec | SECURITY_LOCAL_USERID_CHANGE);
+	rel = table_open(audit_relid, RowExclusiveLock);
+	if (AuditDirectInsertOk(rel))
+	{
+		AuditDirectInsert(rel, values, nulls);
+		table_close(rel, NoLock);
+	}
+	else
+	{
+		table_close(rel, NoLock);
+		AuditSpiInsert(values, nulls);
+	}
+	SetUserIdAndSecContext(save_user, save_sec);
 }
 
 /* Enforcement level name */
@@ -1178,17 +1282,16 @@ UndeclaredColumn(const char *name)
 static void
 PutTransformation(JsonbParseState **st, const CachedPolicy *p, const char *column)
 {
-	pushJsonbValue(st, WJB_BEGIN_OBJECT, NULL);
-	PutField(st, "column", column);
+	pushJsonbValue(st, WJB_BEGIN_OBJECT, NULL);	/* keys in jsonb order */
+	if (p->effect != EFFECT_REDACT)
+		PutField(st, "style", p->style);
 	PutField(st, "action", p->effect == EFFECT_REDACT ? "redact" : "mask");
+	PutField(st, "column", column);
+	if (p->effect != EFFECT_REDACT)
+		PutField(st, "pattern", p->pattern);
+	PutField(st, "policy_id", p->id);
 	if (p->effect == EFFECT_REDACT)
 		PutField(st, "replacement", p->replacement);
-	else
-	{
-		PutField(st, "style", p->style);
-		PutField(st, "pattern", p->pattern);
-	}
-	PutField(st, "policy_id", p->id);
 	pushJsonbValue(st, WJB_END_OBJECT, NULL);
 }
 
@@ -1397,13 +1500,39 @@ datamesh_evaluate(PG_FUNCTION_ARGS)
 	else
 		reason = FindingReason(&policies[findings[grantor].policy], &findings[grantor], &env);
 
-	/* the response */
+	/*
+	 * The response.  Keys are pushed in jsonb's own order (shorter first,
+	 * then bytewise), so the sort at the end of each object has nothing to do.
+	 */
 	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
-	PutField(&st, "decision", allowed ? "allow" : "deny");
-	PutField(&st, "reason", reason);
-	PutField(&st, "principal", user->name);
 	PutField(&st, "action", action);
+	PutField(&st, "reason", reason);
+	PutField(&st, "decision", allowed ? "allow" : "deny");
+	PutField(&st, "principal", user->name);
 	PutField(&st, "product_id", product_id);
+
+	PutKey(&st, "row_filters");
+	pushJsonbValue(&st, WJB_BEGIN_ARRAY, NULL);
+	for (i = 0; allowed && i < nfindings; i++)
+	{
+		const CachedPolicy *p = &policies[findings[i].policy];
+
+		if (p->effect != EFFECT_ROW_FILTER || p->enforcement != ENFORCE_BLOCK)
+			continue;
+		pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
+		PutField(&st, "filter", p->filter);
+		PutField(&st, "policy_id", p->id);
+		pushJsonbValue(&st, WJB_END_OBJECT, NULL);
+	}
+	pushJsonbValue(&st, WJB_END_ARRAY, NULL);
+
+	PutKey(&st, "transformations");
+	pushJsonbValue(&st, WJB_BEGIN_ARRAY, NULL);
+	for (j = 0; allowed && j < ncols; j++)
+		if (winner[j] >= 0)
+			PutTransformation(&st, &policies[findings[winner[j]].policy], cols[j].name);
+	pushJsonbValue(&st, WJB_END_ARRAY, NULL);
+
 	PutKey(&st, "policies_applied");
 	pushJsonbValue(&st, WJB_BEGIN_ARRAY, NULL);
 	for (i = 0; i < nfindings; i = j)
@@ -1411,18 +1540,26 @@ datamesh_evaluate(PG_FUNCTION_ARGS)
 		const Finding *f = &findings[i];
 		const CachedPolicy *p = &policies[f->policy];
 		const char *decision;
+		char	   *why;
 		bool		has_columns = false;
 		bool		transforms = false;
+		bool		superseded = false;
+		bool		masking = (p->effect == EFFECT_MASK || p->effect == EFFECT_REDACT) && allowed &&
+			p->enforcement == ENFORCE_BLOCK;
 		int			k;
 
 		/* findings of one policy are adjacent: report them together */
 		for (j = i; j < nfindings && findings[j].policy == f->policy; j++)
 		{
-			if (findings[j].column >= 0)
-				has_columns = true;
-			if (allowed && winner[findings[j].column >= 0 ? findings[j].column : 0] == j &&
-				findings[j].column >= 0)
+			int			c = findings[j].column;
+
+			if (c < 0)
+				continue;
+			has_columns = true;
+			if (masking && winner[c] == j)
 				transforms = true;
+			else if (masking && winner[c] >= 0)
+				superseded = true;
 		}
 		if (p->effect == EFFECT_ALLOW)
 			decision = f->outcome == OUTCOME_APPLIES ? "allow" : "skipped";
@@ -1436,27 +1573,44 @@ datamesh_evaluate(PG_FUNCTION_ARGS)
 			decision = "row_filter";
 		else
 			decision = "transform";
+		if (has_columns)
+			env.roots[POLICY_ROOT_COLUMN] = cols[f->column].attrs;
+		why = FindingReason(p, f, &env);
+		env.roots[POLICY_ROOT_COLUMN] = NULL;
 
 		pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
-		PutField(&st, "policy_id", p->id);
 		PutField(&st, "name", p->name);
 		PutField(&st, "scope", p->domain ? p->domain : "global");
 		PutField(&st, "effect", EffectName(p->effect));
-		PutField(&st, "decision", decision);
-		PutField(&st, "enforcement", EnforcementName(p->enforcement));
+		PutField(&st, "reason", why);
 		if (has_columns)
 		{
-			env.roots[POLICY_ROOT_COLUMN] = cols[f->column].attrs;
-			PutField(&st, "reason", FindingReason(p, f, &env));
-			env.roots[POLICY_ROOT_COLUMN] = NULL;
 			PutKey(&st, "columns");
 			pushJsonbValue(&st, WJB_BEGIN_ARRAY, NULL);
 			for (k = i; k < j; k++)
 				PutString(&st, cols[findings[k].column].name, true);
 			pushJsonbValue(&st, WJB_END_ARRAY, NULL);
 		}
-		else
-			PutField(&st, "reason", FindingReason(p, f, &env));
+		PutField(&st, "decision", decision);
+		PutField(&st, "policy_id", p->id);
+		if (superseded)
+		{
+			PutKey(&st, "superseded");
+			pushJsonbValue(&st, WJB_BEGIN_ARRAY, NULL);
+			for (k = i; k < j; k++)
+			{
+				int			w = findings[k].column >= 0 ? winner[findings[k].column] : -1;
+
+				if (w < 0 || w == k)
+					continue;
+				pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
+				PutField(&st, "by", policies[findings[w].policy].id);
+				PutField(&st, "column", cols[findings[k].column].name);
+				pushJsonbValue(&st, WJB_END_OBJECT, NULL);
+			}
+			pushJsonbValue(&st, WJB_END_ARRAY, NULL);
+		}
+		PutField(&st, "enforcement", EnforcementName(p->enforcement));
 		if (transforms)
 		{
 			PutKey(&st, "transformations");
@@ -1465,31 +1619,6 @@ datamesh_evaluate(PG_FUNCTION_ARGS)
 				if (findings[k].column >= 0 && winner[findings[k].column] == k)
 					PutTransformation(&st, p, cols[findings[k].column].name);
 			pushJsonbValue(&st, WJB_END_ARRAY, NULL);
-		}
-		if ((p->effect == EFFECT_MASK || p->effect == EFFECT_REDACT) && allowed &&
-			p->enforcement == ENFORCE_BLOCK)
-		{
-			bool		first = true;
-
-			for (k = i; k < j; k++)
-			{
-				int			w = findings[k].column >= 0 ? winner[findings[k].column] : -1;
-
-				if (w < 0 || w == k)
-					continue;
-				if (first)
-				{
-					PutKey(&st, "superseded");
-					pushJsonbValue(&st, WJB_BEGIN_ARRAY, NULL);
-					first = false;
-				}
-				pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
-				PutField(&st, "column", cols[findings[k].column].name);
-				PutField(&st, "by", policies[findings[w].policy].id);
-				pushJsonbValue(&st, WJB_END_OBJECT, NULL);
-			}
-			if (!first)
-				pushJsonbValue(&st, WJB_END_ARRAY, NULL);
 		}
 		pushJsonbValue(&st, WJB_END_OBJECT, NULL);
 
@@ -1502,32 +1631,9 @@ datamesh_evaluate(PG_FUNCTION_ARGS)
 			ereport(WARNING,
 					(errmsg("policy \"%s\" (%s) would %s: %s", p->name, p->id,
 							p->effect == EFFECT_REQUIRE || p->effect == EFFECT_DENY ? "deny access" :
-							p->effect == EFFECT_ROW_FILTER ? "filter rows" : "transform columns",
-							FindingReason(p, f, &env)),
+							p->effect == EFFECT_ROW_FILTER ? "filter rows" : "transform columns", why),
 					 errdetail("Principal \"%s\", action \"%s\", data product \"%s\"; enforcement level warn does not block.",
 							   user->name, action, product_id)));
-	}
-	pushJsonbValue(&st, WJB_END_ARRAY, NULL);
-
-	PutKey(&st, "transformations");
-	pushJsonbValue(&st, WJB_BEGIN_ARRAY, NULL);
-	for (j = 0; allowed && j < ncols; j++)
-		if (winner[j] >= 0)
-			PutTransformation(&st, &policies[findings[winner[j]].policy], cols[j].name);
-	pushJsonbValue(&st, WJB_END_ARRAY, NULL);
-
-	PutKey(&st, "row_filters");
-	pushJsonbValue(&st, WJB_BEGIN_ARRAY, NULL);
-	for (i = 0; allowed && i < nfindings; i++)
-	{
-		const CachedPolicy *p = &policies[findings[i].policy];
-
-		if (p->effect != EFFECT_ROW_FILTER || p->enforcement != ENFORCE_BLOCK)
-			continue;
-		pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
-		PutField(&st, "policy_id", p->id);
-		PutField(&st, "filter", p->filter);
-		pushJsonbValue(&st, WJB_END_OBJECT, NULL);
 	}
 	pushJsonbValue(&st, WJB_END_ARRAY, NULL);
 
@@ -1538,8 +1644,27 @@ datamesh_evaluate(PG_FUNCTION_ARGS)
 	result = JsonbValueToJsonb(res);
 
 	if (record)
+	{
+		/* the audit row keeps what was asked and what was transformed */
+		JsonbParseState *dst = NULL;
+		JsonbValue	v;
+
+		pushJsonbValue(&dst, WJB_BEGIN_OBJECT, NULL);
+		PutKey(&dst, "columns");
+		pushJsonbValue(&dst, WJB_BEGIN_ARRAY, NULL);
+		for (j = 0; j < ncols; j++)
+			PutString(&dst, cols[j].name, true);
+		pushJsonbValue(&dst, WJB_END_ARRAY, NULL);
+		PutKey(&dst, "transformations");
+		v = *getKeyJsonValueFromContainer(&result->root, "transformations", strlen("transformations"), NULL);
+		pushJsonbValue(&dst, WJB_VALUE, &v);
+		PutKey(&dst, "row_filters");
+		v = *getKeyJsonValueFromContainer(&result->root, "row_filters", strlen("row_filters"), NULL);
+		pushJsonbValue(&dst, WJB_VALUE, &v);
+		res = pushJsonbValue(&dst, WJB_END_OBJECT, NULL);
 		WriteAudit(user->name, action, product_id, allowed ? "allow" : "deny", audit_ids, audit_enf,
-				   reason, result);
+				   reason, JsonbValueToJsonb(res));
+	}
 
 	PG_RETURN_JSONB_P(result);
 }
