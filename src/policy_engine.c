@@ -110,7 +110,8 @@ typedef struct CachedPolicy
 	StringSet	column_tags;
 	bytea	   *when;			/* NULL: always */
 	bytea	   *unless;			/* NULL: never */
-	bool		per_column;		/* judged once per column */
+	bool		per_column;		/* judged for each matching column */
+	bool		uses_column;	/* reads column.*: else one judgement serves every column */
 	bool		uses_context;
 	char	   *reason;			/* template, or NULL */
 	char	   *style;			/* mask style; "redact" for redact */
@@ -629,6 +630,8 @@ LoadPolicies(void)
 			(p->effect == EFFECT_MASK || p->effect == EFFECT_REDACT ||
 			 p->columns.n > 0 || p->column_tags.n > 0 ||
 			 ProgramUses(p->when, POLICY_ROOT_COLUMN) || ProgramUses(p->unless, POLICY_ROOT_COLUMN));
+		p->uses_column = ProgramUses(p->when, POLICY_ROOT_COLUMN) || ProgramUses(p->unless, POLICY_ROOT_COLUMN) ||
+			(p->reason && strstr(p->reason, "{column.") != NULL);
 		p->uses_context = ProgramUses(p->when, POLICY_ROOT_CONTEXT) ||
 			ProgramUses(p->unless, POLICY_ROOT_CONTEXT) ||
 			(p->reason && strstr(p->reason, "{context.") != NULL);
@@ -1321,6 +1324,7 @@ datamesh_evaluate(PG_FUNCTION_ARGS)
 	int			maxfindings;
 	int			i;
 	int			j;
+	int			k;
 	bool		granted = false;
 	int			blocker = -1;	/* finding that denies */
 	int			grantor = -1;	/* finding that allows */
@@ -1430,12 +1434,18 @@ datamesh_evaluate(PG_FUNCTION_ARGS)
 				};
 			continue;
 		}
-		for (j = 0; j < ncols; j++)
+		o = OUTCOME_NONE;
+		error = NULL;
+		for (j = 0, k = 0; j < ncols; j++)
 		{
 			if (!PolicyMatchesColumn(p, cols[j].name, cols[j].tags))
 				continue;
-			env.roots[POLICY_ROOT_COLUMN] = cols[j].attrs;
-			o = JudgePolicy(p, &env, &error);
+			/* a condition that reads no column attribute has one outcome for all */
+			if (p->uses_column || k++ == 0)
+			{
+				env.roots[POLICY_ROOT_COLUMN] = cols[j].attrs;
+				o = JudgePolicy(p, &env, &error);
+			}
 			if (o != OUTCOME_NONE)
 				findings[nfindings++] = (Finding)
 				{
@@ -1546,7 +1556,6 @@ datamesh_evaluate(PG_FUNCTION_ARGS)
 		bool		superseded = false;
 		bool		masking = (p->effect == EFFECT_MASK || p->effect == EFFECT_REDACT) && allowed &&
 			p->enforcement == ENFORCE_BLOCK;
-		int			k;
 
 		/* findings of one policy are adjacent: report them together */
 		for (j = i; j < nfindings && findings[j].policy == f->policy; j++)

@@ -91,7 +91,8 @@ CREATE TABLE datamesh.policy_audit (
     reason       pg_catalog.text,
     details      pg_catalog.jsonb
 );
-CREATE INDEX policy_audit_product_idx ON datamesh.policy_audit (product_id, at);
+-- BRIN: cheap to maintain on an append-only table, serves time-range queries
+CREATE INDEX policy_audit_at_idx ON datamesh.policy_audit USING brin (at);
 COMMENT ON TABLE datamesh.policy_audit IS
     'append-only record of every deny, mask, warn and audit decision and compliance warning';
 

@@ -81,10 +81,12 @@ SELECT count(*) AS policies, count(*) FILTER (WHERE domain IS NULL) AS global,
   FROM datamesh.policies;
 
 ------------------------------------------------------------ the decisions
+-- pseudo-random (seeded) principals, products and actions: few repeats
+SELECT setseed(0.42);
 CREATE TEMP TABLE decisions AS
-SELECT n, format('bench_p_%s', 1 + (n * 37) % :principals)::regrole AS principal,
-       format('bench-%s-%s', 1 + (n * 13) % :domains, 1 + (n * 7) % :products_per_domain) AS product_id,
-       (ARRAY['query', 'query', 'query', 'export'])[1 + n % 4] AS action
+SELECT n, format('bench_p_%s', 1 + floor(random() * :principals))::regrole AS principal,
+       format('bench-%s-%s', 1 + floor(random() * :domains), 1 + floor(random() * :products_per_domain)) AS product_id,
+       (ARRAY['query', 'query', 'query', 'export'])[1 + floor(random() * 4)::int] AS action
   FROM generate_series(1, :decisions) n;
 
 ---------------------------------------------- the PL/pgSQL baseline evaluator
