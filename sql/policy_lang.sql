@@ -340,3 +340,161 @@ SELECT count(*) AS trials, count(*) FILTER (WHERE outcome = 'rejected') > 0 AS s
 SELECT explain_compiled(p) IS NOT NULL FROM (SELECT compile_condition($$not true$$) p) s;
 SELECT eval_compiled(overlay(p placing '\x01000000'::bytea from 49), '{}')
   FROM (SELECT compile_condition($$not true$$) p) s;
+
+--
+-- More evaluation cases
+--
+-- numbers from jsonb against literals of other widths
+SELECT pg_temp.ev($$resource.sla.availability == 99.90$$), pg_temp.ev($$context.hour == 14$$),
+       pg_temp.ev($$size(user.roles) < 2.5$$), pg_temp.ev($$size(user.roles) == 2.0$$);
+SELECT eval_condition($$3 in row.nums and 2.50 in row.nums and not (4 in row.nums)$$,
+                      '{"row": {"nums": [1, 2.5, 3]}}', '{"row": {"nums": "list<number>"}}');
+SELECT eval_condition($$row.big > 99999999999999999999 and row.small < -99999999999999999999$$,
+                      '{"row": {"big": 100000000000000000000, "small": -100000000000000000000}}');
+-- values of "any" type: equality across types is false, ordering across types is an error
+SELECT eval_condition_detail($$row.a == row.b$$, '{"row": {"a": 1, "b": "1"}}');
+SELECT eval_condition_detail($$row.a < row.b$$, '{"row": {"a": 1, "b": "1"}}');
+SELECT eval_condition_detail($$row.a == row.b$$, '{"row": {"a": {"x": [1, 2]}, "b": {"x": [1, 2.0]}}}');
+SELECT eval_condition_detail($$row.a != row.b$$, '{"row": {"a": [1], "b": [2]}}');
+SELECT eval_condition_detail($$row.flag$$, '{"row": {"flag": true}}');
+SELECT eval_condition_detail($$row.flag and true$$, '{"row": {"flag": "yes"}}');
+SELECT eval_condition_detail($$not row.flag$$, '{"row": {"flag": 1}}');
+SELECT eval_condition_detail($$'k' in row$$, '{"row": {"k": 1}}');
+SELECT eval_condition_detail($$row.x in row$$, '{"row": {"x": 1}}');
+SELECT eval_condition_detail($$row.true == true and row.in == 1$$, '{"row": {"true": true, "in": 1}}');
+-- a root given as an array or a scalar where an object is read
+SELECT eval_condition_detail($$row.x == 1$$, '{"row": [1, 2]}');
+SELECT eval_condition_detail($$has(row.x)$$, '{"row": "text"}');
+SELECT eval_condition_detail($$has(resource.sla.availability)$$, '{"resource": {"sla": "gold"}}');
+SELECT eval_condition_detail($$action == 'read'$$, '{"action": {"name": "read"}}');
+-- the first error that decides is reported, absorbed ones are forgotten
+SELECT pg_temp.evd($$user.department == 'x' || user.clearance == 'y'$$);
+SELECT pg_temp.evd($$(user.department == 'x' and false) or user.clearance == 'y'$$);
+SELECT pg_temp.evd($$user.clearance in [user.department, 'x'] or user.name == 'y'$$);
+SELECT pg_temp.evd($$'EU' in [user.department, user.region]$$);
+-- methods on literals and chains of methods
+SELECT pg_temp.ev($$'abc'.startsWith('a')$$), pg_temp.ev($$[1, 2].size() == 2$$),
+       pg_temp.ev($$user.email.upper().endsWith('.COM')$$);
+SELECT pg_temp.ev($$resource['id'].contains('orders')$$);
+-- a list of mixed literals is list<any>; a uniform one is checked against the left operand
+SELECT compile_condition($$user.role in ['a', 1]$$) IS NOT NULL AS mixed_list_ok;
+SELECT explain_condition($$1 in [1, 'a', true, null]$$) -> 'ast' -> 'right' ->> 'type' AS mixed_list_type;
+SELECT compile_condition($$user.role in [1, 2]$$);
+-- NULL arguments
+SELECT compile_condition(NULL) IS NULL AS null_expr, eval_condition(NULL, '{}') IS NULL AS null_eval,
+       eval_condition('true', NULL) IS NULL AS null_env, explain_condition(NULL) IS NULL AS null_explain;
+-- number literals
+SELECT compile_condition(repeat('9', 101) || ' > 1');
+SELECT pg_temp.ev(repeat('9', 100) || ' > 1');
+SELECT pg_temp.ev($$1e999 > 1e998 and 1e-999 > 0$$);
+SELECT compile_condition($$1e1000 > 1$$);
+SELECT compile_condition($$1.e5 > 1$$);
+-- keywords are lower case: "AND" and "True" are not keywords
+SELECT compile_condition($$true AND false$$);
+SELECT compile_condition($$True$$);
+-- the benchmark helper evaluates in C
+SELECT _policy_eval_loop(compile_condition($$user.role == 'analyst'$$), (SELECT e FROM env), 100) > 0 AS timed;
+SELECT _policy_eval_loop(compile_condition($$user.role == 'analyst'$$), (SELECT e FROM env), 100, true) > 0 AS timed_trusted;
+SELECT _policy_eval_loop(compile_condition($$true$$), '{}', 0);
+-- trusted evaluation still checks the program once
+SELECT _policy_eval_loop('\x00'::bytea, '{}', 10, true);
+-- constant folding: lower/upper/size of literals are computed when compiling
+SELECT explain_condition($$user.region == upper('eu')$$) -> 'ast' -> 'right';
+SELECT explain_condition($$size('abc') == 3 and size([1, 2]) == 2$$) -> 'ast' -> 'args' -> 1 -> 'left';
+SELECT pg_temp.ev($$lower('SALES.Orders') == resource.id$$), pg_temp.ev($$size('') == 0$$);
+-- a program whose string is not valid text still evaluates safely, but is not explained
+SELECT eval_compiled(overlay(p placing '\xff'::bytea from position('\x616263'::bytea in p)),
+                     '{"user": {"role": "abc"}}') AS still_evaluates
+  FROM (SELECT compile_condition($$user.role == 'abc'$$) p) s;
+SELECT explain_compiled(overlay(p placing '\xff'::bytea from position('\x616263'::bytea in p)))
+  FROM (SELECT compile_condition($$user.role == 'abc'$$) p) s;
+SELECT explain_compiled(overlay(p placing '\x00'::bytea from position('\x616263'::bytea in p)))
+  FROM (SELECT compile_condition($$user.role == 'abc'$$) p) s;
+
+--
+-- Parser fuzzing: random token sequences are either compiled or rejected with
+-- a language error (never a crash, never another kind of error); those that
+-- compile evaluate to true, false or an evaluation error
+--
+SELECT setseed(0.42);
+CREATE TEMP TABLE fuzz AS
+SELECT i, string_agg(tok[1 + floor(random() * array_length(tok, 1))::int], ' ') AS q
+  FROM (SELECT ARRAY['user', 'resource', '.', 'role', 'tags', 'region', 'sla', 'availability',
+                     '(', ')', '[', ']', ',', 'and', 'or', 'not', '!', '&&', '||', '==', '!=', '<',
+                     '>=', 'in', 'has', 'size', 'startsWith', 'matches', '''a''', '''(''', '"x"',
+                     '1', '2.5', '-', 'true', 'false', 'null', 'action', 'row', '''\u00e9''',
+                     '''\q''', '=', '&', '#', 'é', 'lower', '.size()'] AS tok) t,
+       generate_series(1, 3000) i, generate_series(1, 1 + (i % 12)) j
+ GROUP BY i;
+SELECT coalesce(v -> 'error' ->> 'sqlstate', 'valid') AS outcome, count(*) > 0 AS seen
+  FROM fuzz, LATERAL validate_condition(q) v
+ GROUP BY 1 ORDER BY 1;
+SELECT count(*) AS compiled, count(r) AS decided
+  FROM (SELECT eval_condition(q, (SELECT e FROM env)) r
+          FROM fuzz WHERE (validate_condition(q) ->> 'valid')::boolean) s;
+
+--
+-- Differential test of the three-valued logic: random conditions built from
+-- atoms whose outcome is known (true, false, or an evaluation error) must give
+-- what SQL's AND/OR/NOT give with NULL for the error, which is exactly the
+-- CEL absorption rule (false AND NULL = false, true OR NULL = true ...)
+--
+CREATE FUNCTION pg_temp.gen(d int) RETURNS text[] LANGUAGE plpgsql AS $$
+DECLARE
+    atoms text[][] := ARRAY[
+        ARRAY[$c$user.role == 'analyst'$c$, 'true'],
+        ARRAY[$c$'gdpr' in resource.tags$c$, 'true'],
+        ARRAY[$c$has(resource.sla)$c$, 'true'],
+        ARRAY[$c$size(user.roles) > 1$c$, 'true'],
+        ARRAY[$c$'x' in [user.department, 'x']$c$, 'true'],
+        ARRAY[$c$true$c$, 'true'],
+        ARRAY[$c$user.region == 'CN'$c$, 'false'],
+        ARRAY[$c$resource.retention_days > 2555$c$, 'false'],
+        ARRAY[$c$resource.id.matches('^hr')$c$, 'false'],
+        ARRAY[$c$has(user.department)$c$, 'false'],
+        ARRAY[$c$false$c$, 'false'],
+        ARRAY[$c$user.department == 'x'$c$, 'NULL'],
+        ARRAY[$c$row.x > 1$c$, 'NULL'],
+        ARRAY[$c$user.attributes.nickname.startsWith('a')$c$, 'NULL'],
+        ARRAY[$c$'y' in [user.department, 'x']$c$, 'NULL']];
+    r float8 := random();
+    a text[];
+    b text[];
+    k int;
+BEGIN
+    IF d = 0 OR r < 0.25 THEN
+        k := 1 + floor(random() * array_length(atoms, 1))::int;
+        RETURN ARRAY[atoms[k][1], atoms[k][2]];
+    END IF;
+    a := pg_temp.gen(d - 1);
+    IF r < 0.4 THEN
+        RETURN ARRAY[CASE WHEN random() < 0.5 THEN 'not (' ELSE '!(' END || a[1] || ')',
+                     'NOT (' || a[2] || ')'];
+    END IF;
+    b := pg_temp.gen(d - 1);
+    IF r < 0.7 THEN
+        RETURN ARRAY['(' || a[1] || CASE WHEN random() < 0.5 THEN ' and ' ELSE ' && ' END || b[1] || ')',
+                     '(' || a[2] || ' AND ' || b[2] || ')'];
+    END IF;
+    RETURN ARRAY['(' || a[1] || CASE WHEN random() < 0.5 THEN ' or ' ELSE ' || ' END || b[1] || ')',
+                 '(' || a[2] || ' OR ' || b[2] || ')'];
+END $$;
+CREATE FUNCTION pg_temp.oracle(expr text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+    r boolean;
+BEGIN
+    EXECUTE 'SELECT ' || expr INTO r;
+    RETURN r;
+END $$;
+SELECT setseed(0.7);
+CREATE TEMP TABLE diff AS SELECT i, pg_temp.gen(6) AS g FROM generate_series(1, 1500) i;
+SELECT count(*) AS conditions,
+       count(*) FILTER (WHERE pg_temp.ev(g[1]) IS NOT DISTINCT FROM pg_temp.oracle(g[2])) AS agree,
+       count(*) FILTER (WHERE pg_temp.oracle(g[2])) > 0 AS some_true,
+       count(*) FILTER (WHERE NOT pg_temp.oracle(g[2])) > 0 AS some_false,
+       count(*) FILTER (WHERE pg_temp.oracle(g[2]) IS NULL) > 0 AS some_error
+  FROM diff;
+-- compiled once, evaluated from the bytea: the same answers
+SELECT count(*) FILTER (WHERE eval_compiled(compile_condition(g[1]), (SELECT e FROM env))
+                        IS NOT DISTINCT FROM pg_temp.oracle(g[2])) AS agree_compiled
+  FROM diff;

@@ -179,6 +179,9 @@ extern int	PolicyRegexMatch(const char *pattern, int plen,
 							 const char *subject, int slen,
 							 char *errbuf, size_t errlen);
 
+/* lower() or upper() as conditions apply them (palloc'd, NUL-terminated) */
+extern char *PolicyChangeCase(const char *s, int len, bool upper, int *newlen);
+
 /* Compile a condition; ereports on any error (schema NULL = built-in) */
 extern bytea *PolicyCompile(const char *src, int len, Jsonb *schema);
 
@@ -196,7 +199,16 @@ extern void PolicyCheckProgram(const bytea *program);
 extern PolicyTruth PolicyEvaluate(const bytea *program, const PolicyEnv *env,
 								  const char **error_out);
 
-/* Roots the program reads, one bit (1 << PolicyRoot) each */
+/*
+ * Evaluate without checking: only for a program that passed
+ * PolicyCheckProgram (or came from PolicyCompile), is a plain 4-aligned
+ * varlena and has not changed since, such as one kept in a backend cache.
+ * Saves the check (about a third of the time of a small condition).
+ */
+extern PolicyTruth PolicyEvaluateTrusted(const bytea *program, const PolicyEnv *env,
+										 const char **error_out);
+
+/* Roots the program reads, one bit (1 << PolicyRoot) each (checks the header only) */
 extern uint32 PolicyRootsUsed(const bytea *program);
 
 /* Name of a root ("user" ...), and the root for a name (-1 if none) */

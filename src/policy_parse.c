@@ -163,6 +163,7 @@ typedef struct Emit
 	int			maxnodes;
 	StringInfoData pool;
 	uint32		roots;
+	int		   *depths;			/* depth of each emitted node */
 	PCtx	   *c;
 } Emit;
 
@@ -281,7 +282,9 @@ Fail(PCtx *c, int sqlerrcode, int bpos, const char *expected,
 	ereport(ERROR,
 			(errcode(sqlerrcode),
 			 errmsg_internal("%s", err->message),
-			 errdetail_internal("%s", err->detail)));
+			 errdetail_internal("%s", err->detail),
+			 err->offset > 0 ? internalerrquery(pnstrdup(c->src, c->len)) : 0,
+			 err->offset > 0 ? internalerrposition(err->offset) : 0));
 }
 
 /* Set the message of the next Fail: what + where */
@@ -552,7 +555,7 @@ Lex(PCtx *c)
 			if (digits == 0 || digits > 3)
 			{
 				FailMsg(c, i, "syntax error");
-				Fail(c, ERRCODE_SYNTAX_ERROR, j, "an exponent of 1 to 3 digits",
+				Fail(c, ERRCODE_SYNTAX_ERROR, i, "an exponent of 1 to 3 digits",
 					 "Expected an exponent of 1 to 3 digits in the number %s.",
 					 QuoteText(s + i, k - i));
 			}
@@ -1030,6 +1033,20 @@ CheckCall(PCtx *c, PNode *n, PNode **args, int nargs, int namepos)
 						  "Function \"size\" needs a string, list or object but was given %s.",
 						  Describe(args[0]));
 			n->type = MakeType(POLICY_T_NUMBER);
+			/* size of a literal: computed now */
+			if (args[0]->op == POLICY_OP_STR || args[0]->op == POLICY_OP_LIST)
+			{
+				int64		size = args[0]->op == POLICY_OP_STR
+					? pg_mbstrlen_with_len(args[0]->str, args[0]->slen)
+					: args[0]->nitems;
+
+				n->op = POLICY_OP_NUM;
+				n->num = int64_to_numeric(size);
+				n->has_int = true;
+				n->ival = size;
+				n->a = n->b = NULL;
+				return;
+			}
 			break;
 		case POLICY_FN_LOWER:
 		case POLICY_FN_UPPER:
@@ -1038,6 +1055,15 @@ CheckCall(PCtx *c, PNode *n, PNode **args, int nargs, int namepos)
 						  "Function \"%s\" needs a string but was given %s.",
 						  name, Describe(args[0]));
 			n->type = MakeType(POLICY_T_STRING);
+			/* lower/upper of a literal: the constant is mapped now */
+			if (args[0]->op == POLICY_OP_STR)
+			{
+				n->op = POLICY_OP_STR;
+				n->str = PolicyChangeCase(args[0]->str, args[0]->slen,
+										  fn == POLICY_FN_UPPER, &n->slen);
+				n->a = n->b = NULL;
+				return;
+			}
 			break;
 		default:
 			for (int i = 0; i < 2; i++)
@@ -1675,6 +1701,29 @@ EmitNode(Emit *e, PNode *n)
 	pn.pos = CharOffset(e->c, n->bpos);
 	if (e->nnodes == e->maxnodes)
 		elog(ERROR, "policy node count exceeds the parse count");
+
+	/* the depth of the emitted tree (the one the evaluator checks) */
+	{
+		int			d = 0;
+
+		if (n->op == POLICY_OP_NOT || (n->op >= POLICY_OP_EQ && n->op <= POLICY_OP_IN) ||
+			n->op == POLICY_OP_CALL)
+		{
+			d = e->depths[pn.a];
+			if (n->op != POLICY_OP_NOT && pn.b >= 0)
+				d = Max(d, e->depths[pn.b]);
+		}
+		else if (n->op == POLICY_OP_AND || n->op == POLICY_OP_OR || n->op == POLICY_OP_LIST)
+			for (int i = 0; i < n->nitems; i++)
+				d = Max(d, e->depths[idx[i]]);
+		e->depths[e->nnodes] = d + 1;
+		if (d + 1 > POLICY_MAX_DEPTH)
+		{
+			FailMsg(e->c, n->bpos, "expression nested too deeply");
+			Fail(e->c, ERRCODE_PROGRAM_LIMIT_EXCEEDED, n->bpos, NULL,
+				 "Conditions nest at most %d levels deep.", POLICY_MAX_DEPTH);
+		}
+	}
 	e->nodes[e->nnodes] = pn;
 	return e->nnodes++;
 }
@@ -1689,6 +1738,7 @@ EmitProgram(PCtx *c, PNode *top)
 
 	e.maxnodes = c->nnodes;
 	e.nodes = palloc0(sizeof(PolicyNode) * e.maxnodes);
+	e.depths = palloc0(sizeof(int) * e.maxnodes);
 	e.nnodes = 0;
 	e.roots = 0;
 	e.c = c;
@@ -1702,7 +1752,7 @@ EmitProgram(PCtx *c, PNode *top)
 	SET_VARSIZE(prog, size);
 	prog->magic = POLICY_PROGRAM_MAGIC;
 	prog->version = POLICY_PROGRAM_VERSION;
-	prog->depth = top->depth;
+	prog->depth = e.depths[e.nnodes - 1];
 	prog->roots_used = e.roots;
 	prog->n_nodes = e.nnodes;
 	prog->pool_len = e.pool.len;
@@ -1724,8 +1774,17 @@ CompileInternal(const char *src, int len, Jsonb *schema, PolicyError *err)
 	c.src = src;
 	c.len = len;
 	c.err = err;
+	if (len > datamesh_policy_max_expression_length)
+	{
+		c.err->message = pstrdup("policy condition is too long");
+		Fail(&c, ERRCODE_PROGRAM_LIMIT_EXCEEDED, -1, NULL,
+			 "The condition has %d bytes; datamesh.policy_max_expression_length allows %d.",
+			 len, datamesh_policy_max_expression_length);
+	}
 	if (schema == NULL)
 		schema = PolicyDefaultSchema();
+	else if (VARATT_IS_EXTENDED(schema))
+		schema = (Jsonb *) pg_detoast_datum((struct varlena *) schema);
 	if (!JB_ROOT_IS_OBJECT(schema) || JB_ROOT_IS_SCALAR(schema))
 	{
 		c.err->message = pstrdup("invalid policy schema");
@@ -1735,13 +1794,6 @@ CompileInternal(const char *src, int len, Jsonb *schema, PolicyError *err)
 	c.schema = &schema->root;
 	CheckSchemaObject(&c, c.schema, NULL);
 
-	if (len > datamesh_policy_max_expression_length)
-	{
-		c.err->message = pstrdup("policy condition is too long");
-		Fail(&c, ERRCODE_PROGRAM_LIMIT_EXCEEDED, -1, NULL,
-			 "The condition has %d bytes; datamesh.policy_max_expression_length allows %d.",
-			 len, datamesh_policy_max_expression_length);
-	}
 	if (memchr(src, '\0', len) != NULL)
 	{
 		FailMsg(&c, (int) ((const char *) memchr(src, '\0', len) - src), "syntax error");

@@ -59,3 +59,11 @@ CREATE FUNCTION datamesh.policy_default_schema()
     AS 'MODULE_PATHNAME', 'policy_default_schema';
 COMMENT ON FUNCTION datamesh.policy_default_schema() IS
     'the built-in schema of policy conditions: roots, attributes and their types';
+
+CREATE FUNCTION datamesh._policy_eval_loop(program pg_catalog.bytea, env pg_catalog.jsonb, iterations pg_catalog.int4,
+                                           trusted pg_catalog.bool DEFAULT false)
+    RETURNS pg_catalog.float8
+    LANGUAGE C VOLATILE STRICT
+    AS 'MODULE_PATHNAME', 'policy_eval_loop';
+COMMENT ON FUNCTION datamesh._policy_eval_loop(pg_catalog.bytea, pg_catalog.jsonb, pg_catalog.int4, pg_catalog.bool) IS
+    'benchmark helper: evaluate a compiled condition iterations times in C (checked each time, or once if trusted) and return the nanoseconds per evaluation';
