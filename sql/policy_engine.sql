@@ -298,10 +298,32 @@ UPDATE datamesh.policy_audit SET decision = 'allow';
 DELETE FROM datamesh.policy_audit;
 TRUNCATE datamesh.policy_audit;
 
+--------------------------------------------- context, declared attributes
+-- the context root (statement time), a declared principal attribute, a
+-- global policy limited to some domains, a redaction to NULL
+SELECT datamesh.create_policy(name => 'any hour', kind => 'access', effect => 'deny', enforcement => 'audit',
+                              condition => 'context.hour >= 0 && context.weekday <= 6',
+                              reason => 'seen at hour {context.hour}') IS NOT NULL AS created;
+SELECT datamesh.set_principal_attributes('pe_newbie', '{"cost_center": "cc-7", "completed_pii_training": true}');
+SELECT datamesh.create_policy(name => 'cost center 7 reads marketing', kind => 'access', effect => 'allow',
+                              target => '{"domains": ["pe-marketing"]}', condition => $$user.cost_center == 'cc-7'$$)
+       IS NOT NULL AS created;
+SELECT datamesh.create_policy(name => 'emails gone', kind => 'privacy', effect => 'redact',
+                              target => '{"domains": ["pe-marketing"], "columns": ["email"]}',
+                              parameters => '{"replacement": null}') IS NOT NULL AS created;
+SELECT d ->> 'decision' AS decision, d -> 'transformations' AS transformations,
+       (SELECT p ->> 'reason' LIKE 'seen at hour %' FROM jsonb_array_elements(d -> 'policies_applied') p
+         WHERE p ->> 'name' = 'any hour') AS context_seen
+  FROM datamesh.evaluate('pe_newbie', 'query', 'pe-leads', ARRAY['email']) d;
+SELECT pg_temp.decide('pe_newbie', 'query', 'pe-orders', ARRAY['email']);
+SELECT name, provenance FROM datamesh.effective_policies('pe-sales') WHERE name IN ('cost center 7 reads marketing', 'any hour');
+SELECT name, provenance FROM datamesh.effective_policies('pe-marketing') WHERE name IN ('cost center 7 reads marketing', 'any hour')
+ ORDER BY name;
+
 ------------------------------------------------------------------ clean up
 SELECT datamesh.drop_policy(id) FROM datamesh.policies WHERE domain IS NOT NULL;
 SELECT datamesh.drop_policy(id) FROM datamesh.policies;
 SELECT datamesh.set_principal_attributes(r::regrole, NULL)
-  FROM unnest(ARRAY['pe_analyst', 'pe_intern', 'pe_cn_user', 'pe_officer']) r;
+  FROM unnest(ARRAY['pe_analyst', 'pe_intern', 'pe_cn_user', 'pe_officer', 'pe_newbie']) r;
 SELECT datamesh.delete_product(p) FROM unnest(ARRAY['pe-orders', 'pe-leads']) p;
 SELECT datamesh.drop_domain(d) FROM unnest(ARRAY['pe-sales', 'pe-marketing']) d;

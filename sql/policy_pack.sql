@@ -23,6 +23,9 @@ GRANT data_producer TO pk_producer, pk_officer;
 GRANT compliance_officer TO pk_officer;
 GRANT data_admin TO pk_admin;
 
+-- policy ids end in a mesh-wide number: start this test's at 101 whatever ran before
+SELECT setval('datamesh.policy_seq', 100) AS numbered_after;
+
 -- installation: administrators only, one call, a second call changes nothing
 SET ROLE pk_owner;
 SELECT datamesh.install_standard_policies();

@@ -101,6 +101,7 @@ SELECT pg_catalog.pg_extension_config_dump('datamesh.policies', '');
 SELECT pg_catalog.pg_extension_config_dump('datamesh.principal_attribute_types', 'WHERE NOT builtin');
 SELECT pg_catalog.pg_extension_config_dump('datamesh.principal_attributes', '');
 SELECT pg_catalog.pg_extension_config_dump('datamesh.policy_audit', '');
+SELECT pg_catalog.pg_extension_config_dump('datamesh.policy_audit_id_seq', '');
 
 REVOKE ALL ON datamesh.policies, datamesh.principal_attribute_types, datamesh.principal_attributes,
               datamesh.policy_audit, datamesh.policy_seq FROM PUBLIC;
