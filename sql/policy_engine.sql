@@ -298,6 +298,14 @@ UPDATE datamesh.policy_audit SET decision = 'allow';
 DELETE FROM datamesh.policy_audit;
 TRUNCATE datamesh.policy_audit;
 
+-- an outcome that must be recorded cannot be decided where nothing may be written
+BEGIN READ ONLY;
+SELECT datamesh.evaluate('pe_nobody', 'query', 'pe-orders') ->> 'decision' AS decision;
+ROLLBACK;
+BEGIN READ ONLY;
+SELECT datamesh.evaluate('pe_analyst', 'query', 'pe-orders', '{}') ->> 'decision' AS unaudited_allow;
+ROLLBACK;
+
 --------------------------------------------- context, declared attributes
 -- the context root (statement time), a declared principal attribute, a
 -- global policy limited to some domains, a redaction to NULL

@@ -584,19 +584,8 @@ LoadPolicies(void)
 	MemoryContextReset(policy_cxt);
 	policies = NULL;
 	npolicies = 0;
-	RunLoader("SELECT p.id, p.name, p.domain, p.kind, p.effect, p.enforcement,"
-			  " ARRAY(SELECT jsonb_array_elements_text(p.target -> 'products')),"
-			  " ARRAY(SELECT jsonb_array_elements_text(p.target -> 'domains')),"
-			  " ARRAY(SELECT jsonb_array_elements_text(p.target -> 'tags')),"
-			  " ARRAY(SELECT jsonb_array_elements_text(p.target -> 'classifications')),"
-			  " ARRAY(SELECT jsonb_array_elements_text(p.target -> 'columns')),"
-			  " ARRAY(SELECT jsonb_array_elements_text(p.target -> 'column_tags')),"
-			  " p.compiled_condition, p.compiled_unless, coalesce(p.reason, p.description),"
-			  " p.parameters ->> 'style', p.parameters ->> 'pattern',"
-			  " p.parameters ->> 'replacement', p.parameters ->> 'filter'"
-			  " FROM datamesh.policies p WHERE p.enabled"
-			  " ORDER BY pg_catalog.substring(p.id, '[0-9]+$')::pg_catalog.int8",
-			  0, NULL, NULL, NULL);
+	/* a SQL function with a pinned search_path: nothing resolves through the caller's */
+	RunLoader("SELECT * FROM datamesh._policy_rows()", 0, NULL, NULL, NULL);
 	policies = MemoryContextAllocZero(policy_cxt, sizeof(CachedPolicy) * Max(SPI_processed, 1));
 	for (i = 0; i < SPI_processed; i++)
 	{
@@ -1220,6 +1209,9 @@ WriteAudit(const char *principal, const char *action, const char *product_id, co
 	values[10] = details ? JsonbPGetDatum(details) : (Datum) 0;
 	nulls[10] = details == NULL;
 
+	/* a decision that must be recorded cannot be made where nothing may be written */
+	PreventCommandIfReadOnly("datamesh.evaluate with an audited outcome");
+	PreventCommandIfParallelMode("datamesh.evaluate with an audited outcome");
 	GetUserIdAndSecContext(&save_user, &save_sec);
 	SetUserIdAndSecContext(engine_owner, save_sec | SECURITY_LOCAL_USERID_CHANGE);
 	rel = table_open(audit_relid, RowExclusiveLock);

@@ -296,6 +296,35 @@ $fn$;
 COMMENT ON FUNCTION datamesh._policy_schema(pg_catalog.bool, pg_catalog.bool) IS
     'internal: roots and attribute types policy conditions are checked against';
 
+-- The enabled policies as the engine loads them, in creation order
+CREATE FUNCTION datamesh._policy_rows()
+    RETURNS TABLE (id pg_catalog.text, name pg_catalog.text, domain pg_catalog.text, kind pg_catalog.text,
+                   effect pg_catalog.text, enforcement pg_catalog.text,
+                   products pg_catalog.text[], domains pg_catalog.text[], tags pg_catalog.text[],
+                   classifications pg_catalog.text[], columns pg_catalog.text[], column_tags pg_catalog.text[],
+                   compiled_condition pg_catalog.bytea, compiled_unless pg_catalog.bytea, reason pg_catalog.text,
+                   style pg_catalog.text, pattern pg_catalog.text, replacement pg_catalog.text,
+                   filter pg_catalog.text)
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+    SELECT p.id, p.name, p.domain, p.kind, p.effect, p.enforcement,
+           ARRAY(SELECT jsonb_array_elements_text(p.target -> 'products')),
+           ARRAY(SELECT jsonb_array_elements_text(p.target -> 'domains')),
+           ARRAY(SELECT jsonb_array_elements_text(p.target -> 'tags')),
+           ARRAY(SELECT jsonb_array_elements_text(p.target -> 'classifications')),
+           ARRAY(SELECT jsonb_array_elements_text(p.target -> 'columns')),
+           ARRAY(SELECT jsonb_array_elements_text(p.target -> 'column_tags')),
+           p.compiled_condition, p.compiled_unless, coalesce(p.reason, p.description),
+           p.parameters ->> 'style', p.parameters ->> 'pattern', p.parameters ->> 'replacement',
+           p.parameters ->> 'filter'
+      FROM datamesh.policies p
+     WHERE p.enabled
+     ORDER BY substring(p.id, '[0-9]+$')::int8
+$fn$;
+COMMENT ON FUNCTION datamesh._policy_rows() IS
+    'internal: the enabled policies as the decision cache loads them, in creation order';
+
 ---------------------------------------------------------------- compiling
 
 CREATE FUNCTION datamesh._policy_compile(source pg_catalog.text, schema pg_catalog.jsonb, what pg_catalog.text)

@@ -2,7 +2,7 @@
 -- attributes cannot be forged, the audit log is protected and append-only.
 -- Every test attacks as a role that should be refused.
 BEGIN;
-SELECT plan(42);
+SELECT plan(43);
 
 -- pgTAP keeps its results in temporary tables; let the test roles write them
 DO $$
@@ -149,6 +149,19 @@ SELECT throws_ok($$DELETE FROM datamesh.policy_audit$$, '42501', 'datamesh.polic
                  'nor DELETE');
 SELECT throws_ok($$TRUNCATE datamesh.policy_audit$$, '42501', 'datamesh.policy_audit is append-only',
                  'nor TRUNCATE');
+
+-- hostile objects on the search_path are never used by the engine (it runs
+-- its queries as the extension owner)
+CREATE SCHEMA pt_hostile;
+CREATE FUNCTION pt_hostile.jsonb_array_elements_text(jsonb) RETURNS SETOF text
+    LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'hostile function called'; END $$;
+CREATE FUNCTION pt_hostile.substring(text, text) RETURNS text
+    LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'hostile function called'; END $$;
+SET search_path = pt_hostile, pg_catalog, public;
+SELECT datamesh.alter_policy('pt readers', description => 'reload the cache');
+SELECT is(datamesh.evaluate('pt_reader', 'query', 'pt-users') ->> 'reason', 'denied by policy "pt no cn"',
+          'a cache reload under a hostile search_path calls nothing from it');
+RESET search_path;
 
 SELECT * FROM finish();
 ROLLBACK;
