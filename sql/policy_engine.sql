@@ -329,9 +329,9 @@ SELECT name, provenance FROM datamesh.effective_policies('pe-marketing') WHERE n
  ORDER BY name;
 
 ------------------------------------------------------------------ clean up
-SELECT datamesh.drop_policy(id) FROM datamesh.policies WHERE domain IS NOT NULL;
-SELECT datamesh.drop_policy(id) FROM datamesh.policies;
+SELECT datamesh.drop_policy(id) FROM datamesh.policies WHERE domain IS NULL;
 SELECT datamesh.set_principal_attributes(r::regrole, NULL)
   FROM unnest(ARRAY['pe_analyst', 'pe_intern', 'pe_cn_user', 'pe_officer', 'pe_newbie']) r;
 SELECT datamesh.delete_product(p) FROM unnest(ARRAY['pe-orders', 'pe-leads']) p;
 SELECT datamesh.drop_domain(d) FROM unnest(ARRAY['pe-sales', 'pe-marketing']) d;
+SELECT count(*) AS policies_left FROM datamesh.policies;  -- a dropped domain takes its policies

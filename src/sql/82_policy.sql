@@ -19,7 +19,7 @@ CREATE TABLE datamesh.policies (
     name            pg_catalog.text NOT NULL
                     CHECK (pg_catalog.length(name) BETWEEN 1 AND 200),
     description     pg_catalog.text,
-    domain          pg_catalog.text REFERENCES datamesh.domains (name),
+    domain          pg_catalog.text REFERENCES datamesh.domains (name) ON DELETE CASCADE,  -- a dropped domain takes its policies
     kind            pg_catalog.text NOT NULL
                     CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['access', 'privacy', 'retention', 'quality',
                                                                   'classification', 'compliance'])),
