@@ -242,6 +242,19 @@ SELECT pg_temp.decide('pe_officer', 'query', 'pe-orders', ARRAY['id']);
 SELECT datamesh.alter_policy('no interns in sales', condition => $$has(user.role) && user.role == 'intern'$$,
                              reason => '', name => 'interns stay out');
 SELECT pg_temp.decide('pe_intern', 'query', 'pe-orders', ARRAY['id']);
+-- the changing session sees its change at once, and forgets it when rolled back
+BEGIN;
+SELECT datamesh.create_policy(name => 'lockdown', kind => 'access', effect => 'deny') IS NOT NULL AS created;
+SELECT pg_temp.decide('pe_analyst', 'query', 'pe-orders', '{}');
+ROLLBACK;
+SELECT pg_temp.decide('pe_analyst', 'query', 'pe-orders', '{}');
+BEGIN;
+SAVEPOINT s;
+SELECT datamesh.disable_policy('readers read');
+SELECT pg_temp.decide('pe_analyst', 'query', 'pe-orders', '{}');
+ROLLBACK TO SAVEPOINT s;
+SELECT pg_temp.decide('pe_analyst', 'query', 'pe-orders', '{}');
+COMMIT;
 -- principal attributes
 SELECT datamesh.set_principal_attributes('pe_officer', '{"region": "CN", "role": "compliance_officer", "team": "risk"}');
 SELECT pg_temp.decide('pe_officer', 'query', 'pe-leads', ARRAY['email']);

@@ -1825,7 +1825,7 @@ Datum
 datamesh_policy_compile(PG_FUNCTION_ARGS)
 {
 	text	   *src;
-	Jsonb	   *schema = PG_GETARG_JSONB_P(1);
+	Jsonb	   *schema = PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1);	/* NULL: built-in schema */
 	char	   *what = PG_ARGISNULL(2) ? "condition" : text_to_cstring(PG_GETARG_TEXT_PP(2));
 	ErrorContextCallback errcb;
 	bytea	   *program;
