@@ -311,6 +311,16 @@ UPDATE datamesh.policy_audit SET decision = 'allow';
 DELETE FROM datamesh.policy_audit;
 TRUNCATE datamesh.policy_audit;
 
+-- policies are judged per product once (with only resource known) to leave out
+-- those that can never take effect there; a has() test on another root keeps
+-- a policy in, since it is not unknown without a principal
+SELECT datamesh.create_policy(name => 'cleared staff only', kind => 'access', effect => 'deny',
+                              condition => $$has(user.clearance) && user.clearance == 'confidential' && resource.id == 'pe-orders'$$,
+                              reason => 'cleared staff use the vault') IS NOT NULL AS created;
+SELECT pg_temp.decide('pe_analyst', 'query', 'pe-orders', '{}');
+SELECT pg_temp.decide('pe_analyst', 'query', 'pe-leads', '{}');
+SELECT datamesh.drop_policy('cleared staff only');
+
 -- an outcome that must be recorded cannot be decided where nothing may be written
 BEGIN READ ONLY;
 SELECT datamesh.evaluate('pe_nobody', 'query', 'pe-orders') ->> 'decision' AS decision;

@@ -113,6 +113,7 @@ typedef struct CachedPolicy
 	bool		per_column;		/* judged for each matching column */
 	bool		uses_column;	/* reads column.*: else one judgement serves every column */
 	bool		uses_context;
+	bool		prunable;		/* outcome decidable per product (see ExplainedHasOtherRoot) */
 	char	   *reason;			/* template, or NULL */
 	char	   *style;			/* mask style; "redact" for redact */
 	char	   *pattern;		/* mask pattern */
@@ -159,6 +160,8 @@ typedef struct Finding
 	PolicyOutcome outcome;
 	const char *error;
 } Finding;
+
+static PolicyOutcome JudgePolicy(const struct CachedPolicy *p, const PolicyEnv *env, const char **error);
 
 /* Cache state (per backend) */
 static bool callbacks_registered = false;
@@ -575,6 +578,67 @@ ProgramUses(const bytea *program, PolicyRoot root)
 	return program != NULL && (PolicyRootsUsed(program) & (1u << root)) != 0;
 }
 
+/* Whether an explained syntax tree tests has() on a root other than resource */
+static bool
+ExplainedHasOtherRoot(JsonbContainer *node)
+{
+	static const char *const children[] = {"arg", "left", "right"};
+	static const char *const lists[] = {"args", "items"};
+	JsonbValue *v;
+	int			i;
+
+	v = getKeyJsonValueFromContainer(node, "op", 2, NULL);
+	if (v && v->type == jbvString && v->val.string.len == 3 && memcmp(v->val.string.val, "has", 3) == 0)
+	{
+		v = getKeyJsonValueFromContainer(node, "root", 4, NULL);
+		if (v == NULL || v->type != jbvString || v->val.string.len != 8 ||
+			memcmp(v->val.string.val, "resource", 8) != 0)
+			return true;
+	}
+	for (i = 0; i < (int) lengthof(children); i++)
+	{
+		v = getKeyJsonValueFromContainer(node, children[i], strlen(children[i]), NULL);
+		if (v && v->type == jbvBinary && JsonContainerIsObject(v->val.binary.data) &&
+			ExplainedHasOtherRoot(v->val.binary.data))
+			return true;
+	}
+	for (i = 0; i < (int) lengthof(lists); i++)
+	{
+		JsonbIterator *it;
+		JsonbValue	elem;
+		JsonbIteratorToken tok;
+
+		v = getKeyJsonValueFromContainer(node, lists[i], strlen(lists[i]), NULL);
+		if (v == NULL || v->type != jbvBinary)
+			continue;
+		it = JsonbIteratorInit(v->val.binary.data);
+		while ((tok = JsonbIteratorNext(&it, &elem, true)) != WJB_DONE)
+			if (tok == WJB_ELEM && elem.type == jbvBinary && JsonContainerIsObject(elem.val.binary.data) &&
+				ExplainedHasOtherRoot(elem.val.binary.data))
+				return true;
+	}
+	return false;
+}
+
+/*
+ * Whether a program tests has() on a root other than resource.  Judged with
+ * only the product known, such a test would be a definite false (has() of an
+ * absent root), not an unknown, so the outcome would not hold for every
+ * principal: those policies are never pruned per product.
+ */
+static bool
+ProgramHasOtherRoot(const bytea *program)
+{
+	Jsonb	   *tree;
+	JsonbValue *ast;
+
+	if (program == NULL)
+		return false;
+	tree = PolicyExplain(program);
+	ast = getKeyJsonValueFromContainer(&tree->root, "ast", 3, NULL);
+	return ast == NULL || ast->type != jbvBinary || ExplainedHasOtherRoot(ast->val.binary.data);
+}
+
 /* Reload every enabled policy (SPI connected by the caller) */
 static void
 LoadPolicies(void)
@@ -621,6 +685,7 @@ LoadPolicies(void)
 			 ProgramUses(p->when, POLICY_ROOT_COLUMN) || ProgramUses(p->unless, POLICY_ROOT_COLUMN));
 		p->uses_column = ProgramUses(p->when, POLICY_ROOT_COLUMN) || ProgramUses(p->unless, POLICY_ROOT_COLUMN) ||
 			(p->reason && strstr(p->reason, "{column.") != NULL);
+		p->prunable = p->request && !ProgramHasOtherRoot(p->when) && !ProgramHasOtherRoot(p->unless);
 		p->uses_context = ProgramUses(p->when, POLICY_ROOT_CONTEXT) ||
 			ProgramUses(p->unless, POLICY_ROOT_CONTEXT) ||
 			(p->reason && strstr(p->reason, "{context.") != NULL);
@@ -735,6 +800,23 @@ FillProduct(ProductEntry *entry, Jsonb *resource, Jsonb *columns, MemoryContext 
 	{
 		if (!PolicyMatchesProduct(&policies[i], entry->product_id, entry->domain, classification, &tags))
 			continue;
+		if (policies[i].prunable)
+		{
+			/*
+			 * Judge it with only the product known: an absent root reads as an
+			 * error, which "and"/"or" absorb like SQL's unknown, so an outcome
+			 * of "never takes effect" holds for every principal, column,
+			 * action and time.  Such policies are left out of the product's
+			 * list.
+			 */
+			PolicyEnv	env;
+			const char *error;
+
+			memset(&env, 0, sizeof(env));
+			env.roots[POLICY_ROOT_RESOURCE] = entry->resource;
+			if (JudgePolicy(&policies[i], &env, &error) == OUTCOME_NONE)
+				continue;
+		}
 		if (policies[i].request)
 			entry->request[entry->nrequest++] = i;
 		else
