@@ -997,6 +997,18 @@ PolicyMatchesColumn(const CachedPolicy *p, const char *name, const StringSet *ta
 	return true;
 }
 
+/* Append one finding */
+static void
+AddFinding(Finding *findings, int *n, int policy, int column, PolicyOutcome outcome, const char *error)
+{
+	Finding    *f = &findings[(*n)++];
+
+	f->policy = policy;
+	f->column = column;
+	f->outcome = outcome;
+	f->error = error;
+}
+
 /* The jsonb environment of the statement's time: time, hour, weekday */
 static Jsonb *
 BuildContext(void)
@@ -1502,10 +1514,7 @@ datamesh_evaluate(PG_FUNCTION_ARGS)
 			env.roots[POLICY_ROOT_COLUMN] = NULL;
 			o = JudgePolicy(p, &env, &error);
 			if (o != OUTCOME_NONE)
-				findings[nfindings++] = (Finding)
-				{
-					pi, -1, o, error
-				};
+				AddFinding(findings, &nfindings, pi, -1, o, error);
 			continue;
 		}
 		o = OUTCOME_NONE;
@@ -1521,10 +1530,7 @@ datamesh_evaluate(PG_FUNCTION_ARGS)
 				o = JudgePolicy(p, &env, &error);
 			}
 			if (o != OUTCOME_NONE)
-				findings[nfindings++] = (Finding)
-				{
-					pi, j, o, error
-				};
+				AddFinding(findings, &nfindings, pi, j, o, error);
 		}
 	}
 	env.roots[POLICY_ROOT_COLUMN] = NULL;
