@@ -302,6 +302,15 @@ SELECT count(*) AS written FROM datamesh.data_products WHERE product_id = 'pe-no
 -- warnings are raised, returned and recorded
 SELECT datamesh.register_product(pg_temp.manifest('pe-orders', 'pe-sales', '1.2.0', 'internal', '{orders}')) -> 'policy_warnings' AS policy_warnings;
 
+-- at contract publication the contract is the contract root (wired by the
+-- contracts feature; called directly here)
+SELECT datamesh.create_policy(name => 'contracts active', kind => 'compliance', effect => 'require',
+                              condition => $$!has(contract.status) || contract.status == 'active'$$,
+                              reason => 'contract {contract.version} is {contract.status}') IS NOT NULL AS created;
+SELECT datamesh._registration_compliance('pe-orders', '1.2.0', 'pe_sales_owner', '{"version": "1.0.0", "status": "active"}') -> 'compliant' AS compliant;
+SELECT datamesh._registration_compliance('pe-orders', '1.2.0', 'pe_sales_owner', '{"version": "1.0.0", "status": "draft"}');
+SELECT datamesh.drop_policy('contracts active');
+
 ------------------------------------------------------------------ the audit
 SELECT principal, action, product_id, decision,
        ARRAY(SELECT coalesce((SELECT x.name FROM datamesh.policies x WHERE x.id = i), i) FROM unnest(policy_ids) i) AS policies,

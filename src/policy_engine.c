@@ -1781,7 +1781,8 @@ PutComplianceFinding(JsonbParseState **st, const CachedPolicy *p, const char *re
  * shape: compliant, violations (block), warnings (warn), plus audited.
  */
 static Jsonb *
-ComplianceReport(const char *product_id, Datum version, bool version_null, Oid roleid, const char *action)
+ComplianceReport(const char *product_id, Datum version, bool version_null, Oid roleid, const char *action,
+				 Jsonb *contract)
 {
 	ProductEntry local;
 	ProductEntry *prod;
@@ -1813,7 +1814,7 @@ ComplianceReport(const char *product_id, Datum version, bool version_null, Oid r
 	memset(&env, 0, sizeof(env));
 	env.roots[POLICY_ROOT_USER] = user->attrs;
 	env.roots[POLICY_ROOT_RESOURCE] = prod->resource;
-	env.roots[POLICY_ROOT_CONTRACT] = NULL;	/* contracts are not wired yet: absent */
+	env.roots[POLICY_ROOT_CONTRACT] = contract;	/* NULL (absent) unless a contract is published */
 	env.roots[POLICY_ROOT_ACTION] = JsonbScalarString(action);
 	env.roots[POLICY_ROOT_CONTEXT] = BuildContext();
 
@@ -1885,18 +1886,24 @@ datamesh_check_compliance(PG_FUNCTION_ARGS)
 				 errmsg("product_id must not be null")));
 	PG_RETURN_JSONB_P(ComplianceReport(text_to_cstring(PG_GETARG_TEXT_PP(0)),
 									   PG_ARGISNULL(1) ? (Datum) 0 : PG_GETARG_DATUM(1), PG_ARGISNULL(1),
-									   GetUserId(), "check"));
+									   GetUserId(), "check", NULL));
 }
 
-/* datamesh._policy_compliance(product_id, version, principal): at registration */
+/*
+ * datamesh._policy_compliance(product_id, version, principal, contract): at
+ * registration (action "register"), or when a contract is published for the
+ * version (action "publish", the contract as the contract root)
+ */
 Datum
 datamesh_policy_compliance(PG_FUNCTION_ARGS)
 {
+	Jsonb	   *contract = PG_ARGISNULL(3) ? NULL : PG_GETARG_JSONB_P(3);
+
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(2))
 		elog(ERROR, "datamesh._policy_compliance: product_id and principal must not be null");
 	PG_RETURN_JSONB_P(ComplianceReport(text_to_cstring(PG_GETARG_TEXT_PP(0)),
 									   PG_ARGISNULL(1) ? (Datum) 0 : PG_GETARG_DATUM(1), PG_ARGISNULL(1),
-									   PG_GETARG_OID(2), "register"));
+									   PG_GETARG_OID(2), contract ? "publish" : "register", contract));
 }
 
 /* ------------------------------------------------------------- compiling */

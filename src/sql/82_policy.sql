@@ -921,38 +921,44 @@ COMMENT ON FUNCTION datamesh.check_compliance(pg_catalog.text, datamesh.semver) 
     'judge a data product version (default: current) against the retention, quality, classification and compliance policies';
 
 CREATE FUNCTION datamesh._policy_compliance(product_id pg_catalog.text, version datamesh.semver,
-                                            principal pg_catalog.regrole)
+                                            principal pg_catalog.regrole, contract pg_catalog.jsonb DEFAULT NULL)
     RETURNS pg_catalog.jsonb
     LANGUAGE C STABLE
     AS 'MODULE_PATHNAME', 'datamesh_policy_compliance';
-COMMENT ON FUNCTION datamesh._policy_compliance(pg_catalog.text, datamesh.semver, pg_catalog.regrole) IS
-    'internal: check_compliance on behalf of a role';
+COMMENT ON FUNCTION datamesh._policy_compliance(pg_catalog.text, datamesh.semver, pg_catalog.regrole, pg_catalog.jsonb) IS
+    'internal: check_compliance on behalf of a role, at registration or (with a contract) at contract publication';
 
 /*
  * Compliance at registration (called by _register_product after it wrote
- * the version): block-level violations raise an error listing every one,
- * which rolls the registration back; warnings are raised as WARNING and
- * recorded in the audit table, as are audit-level findings.
+ * the version) or at contract publication (with the contract as a jsonb
+ * object, seen by policies as the contract root): block-level violations
+ * raise an error listing every one, which rolls the change back; warnings
+ * are raised as WARNING and recorded in the audit table, as are audit-level
+ * findings.
  */
 CREATE FUNCTION datamesh._registration_compliance(pid pg_catalog.text, ver datamesh.semver,
-                                                  caller pg_catalog.regrole)
+                                                  caller pg_catalog.regrole, contract pg_catalog.jsonb DEFAULT NULL)
     RETURNS pg_catalog.jsonb
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
     AS $fn$
 DECLARE
-    r jsonb := datamesh._policy_compliance(pid, ver, caller);
+    r jsonb := datamesh._policy_compliance(pid, ver, caller, contract);
     w jsonb;
     n int := jsonb_array_length(r -> 'violations');
+    what text := CASE WHEN contract IS NULL THEN 'register' ELSE 'publish' END;
 BEGIN
     IF n > 0 THEN
-        RAISE EXCEPTION 'data product "%" version % violates % polic%', pid, ver, n,
-                        CASE WHEN n > 1 THEN 'ies' ELSE 'y' END
+        RAISE EXCEPTION '% "%" version % violates % polic%',
+                        CASE WHEN contract IS NULL THEN 'data product' ELSE 'the contract of data product' END,
+                        pid, ver, n, CASE WHEN n > 1 THEN 'ies' ELSE 'y' END
             USING ERRCODE = 'check_violation',
                   DETAIL = (SELECT string_agg(format('%s (%s): %s', v ->> 'policy', v ->> 'policy_id', v ->> 'reason'),
                                               E'\n' ORDER BY x.ord)
                               FROM jsonb_array_elements(r -> 'violations') WITH ORDINALITY AS x(v, ord)),
-                  HINT = 'Nothing was registered; datamesh.check_compliance() judges a registered product.';
+                  HINT = CASE WHEN contract IS NULL
+                              THEN 'Nothing was registered; datamesh.check_compliance() judges a registered product.'
+                              ELSE 'Nothing was published.' END;
     END IF;
     FOR w IN SELECT * FROM jsonb_array_elements(r -> 'warnings') LOOP
         RAISE WARNING 'data product "%" version %: policy "%" (%): %', pid, ver, w ->> 'policy', w ->> 'policy_id',
@@ -960,15 +966,15 @@ BEGIN
     END LOOP;
     INSERT INTO datamesh.policy_audit (principal, requested_by, action, product_id, decision, policy_ids,
                                        enforcement, reason, details)
-    SELECT caller::text, session_user, 'register', pid, f ->> 'severity',
+    SELECT caller::text, session_user, what, pid, f ->> 'severity',
            ARRAY[f ->> 'policy_id'], ARRAY[CASE f ->> 'severity' WHEN 'warning' THEN 'warn' ELSE 'audit' END],
            f ->> 'reason', jsonb_build_object('version', ver::text)
       FROM jsonb_array_elements((r -> 'warnings') || (r -> 'audited')) f;
     RETURN r;
 END
 $fn$;
-COMMENT ON FUNCTION datamesh._registration_compliance(pg_catalog.text, datamesh.semver, pg_catalog.regrole) IS
-    'internal: run compliance for a version being registered: reject on violations, warn and record the rest';
+COMMENT ON FUNCTION datamesh._registration_compliance(pg_catalog.text, datamesh.semver, pg_catalog.regrole, pg_catalog.jsonb) IS
+    'internal: run compliance for a version being registered or a contract being published: reject on violations, warn and record the rest';
 
 REVOKE ALL ON FUNCTION datamesh.evaluate(pg_catalog.regrole, pg_catalog.text, pg_catalog.text, pg_catalog.text[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION datamesh.check_compliance(pg_catalog.text, datamesh.semver) FROM PUBLIC;
