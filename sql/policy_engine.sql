@@ -233,6 +233,11 @@ GRANT pe_team TO pe_newbie;
 SELECT pg_temp.decide('pe_newbie', 'query', 'pe-orders', ARRAY['id']);
 REVOKE pe_team FROM pe_newbie;
 SELECT pg_temp.decide('pe_newbie', 'query', 'pe-orders', ARRAY['id']);
+-- role renames (pg_authid)
+SELECT datamesh.evaluate('pe_nobody', 'query', 'pe-orders', '{}') ->> 'principal' AS principal;
+ALTER ROLE pe_nobody RENAME TO pe_nobody_renamed;
+SELECT datamesh.evaluate('pe_nobody_renamed', 'query', 'pe-orders', '{}') ->> 'principal' AS principal;
+ALTER ROLE pe_nobody_renamed RENAME TO pe_nobody;
 -- policies
 SELECT datamesh.disable_policy('readers read');
 SELECT pg_temp.decide('pe_analyst', 'query', 'pe-orders', ARRAY['id']);
