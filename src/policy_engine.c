@@ -114,6 +114,7 @@ typedef struct CachedPolicy
 	bool		uses_column;	/* reads column.*: else one judgement serves every column */
 	bool		uses_context;
 	bool		prunable;		/* outcome decidable per product (see ExplainedHasOtherRoot) */
+	bool		user_only;		/* reads no root but user: judged once per principal */
 	char	   *reason;			/* template, or NULL */
 	char	   *style;			/* mask style; "redact" for redact */
 	char	   *pattern;		/* mask pattern */
@@ -150,6 +151,8 @@ typedef struct UserEntry
 	Oid			roleid;			/* hash key */
 	char	   *name;
 	Jsonb	   *attrs;
+	uint8	   *outcomes;		/* per policy reading only user: outcome + 1, 0 = not judged */
+	const char **errors;		/* and its evaluation error */
 } UserEntry;
 
 /* One policy outcome in one decision */
@@ -686,6 +689,9 @@ LoadPolicies(void)
 		p->uses_column = ProgramUses(p->when, POLICY_ROOT_COLUMN) || ProgramUses(p->unless, POLICY_ROOT_COLUMN) ||
 			(p->reason && strstr(p->reason, "{column.") != NULL);
 		p->prunable = p->request && !ProgramHasOtherRoot(p->when) && !ProgramHasOtherRoot(p->unless);
+		p->user_only =
+			((p->when ? PolicyRootsUsed(p->when) : 0) | (p->unless ? PolicyRootsUsed(p->unless) : 0) |
+			 (1u << POLICY_ROOT_USER)) == (1u << POLICY_ROOT_USER);
 		p->uses_context = ProgramUses(p->when, POLICY_ROOT_CONTEXT) ||
 			ProgramUses(p->unless, POLICY_ROOT_CONTEXT) ||
 			(p->reason && strstr(p->reason, "{context.") != NULL);
@@ -714,7 +720,8 @@ EnsureCaches(void)
 
 		policies_loading = true;
 		policies_valid = true;
-		products_valid = false;
+		products_valid = false; /* both keep per-policy state */
+		users_valid = false;
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "SPI_connect failed");
 		LoadPolicies();
@@ -933,6 +940,8 @@ GetUser(Oid roleid)
 
 	entry = hash_search(user_cache, &roleid, HASH_ENTER, &found);
 	entry->attrs = attrs;
+	entry->outcomes = MemoryContextAllocZero(user_cxt, Max(npolicies, 1));
+	entry->errors = MemoryContextAllocZero(user_cxt, sizeof(char *) * Max(npolicies, 1));
 	entry->name = JsonbGetString(attrs, "name", user_cxt);
 	if (entry->name == NULL)
 		entry->name = MemoryContextStrdup(user_cxt, psprintf("%u", roleid));
@@ -984,6 +993,26 @@ JudgePolicy(const CachedPolicy *p, const PolicyEnv *env, const char **error)
 	if (p->effect == EFFECT_ALLOW)
 		return u == POLICY_ERROR ? OUTCOME_ERROR_SKIPPED : OUTCOME_APPLIES;
 	return (w == POLICY_ERROR || u == POLICY_ERROR) ? OUTCOME_ERROR_APPLIES : OUTCOME_APPLIES;
+}
+
+/* JudgePolicy, remembered per principal for policies that read only user */
+static PolicyOutcome
+JudgeForUser(int pi, const PolicyEnv *env, UserEntry *user, const char **error)
+{
+	const CachedPolicy *p = &policies[pi];
+	PolicyOutcome o;
+
+	if (!p->user_only)
+		return JudgePolicy(p, env, error);
+	if (user->outcomes[pi] != 0)
+	{
+		*error = user->errors[pi];
+		return (PolicyOutcome) (user->outcomes[pi] - 1);
+	}
+	o = JudgePolicy(p, env, error);
+	user->errors[pi] = *error ? MemoryContextStrdup(user_cxt, *error) : NULL;
+	user->outcomes[pi] = (uint8) o + 1;
+	return o;
 }
 
 /* Whether a per-column policy's column selectors match a column */
@@ -1512,7 +1541,7 @@ datamesh_evaluate(PG_FUNCTION_ARGS)
 		if (!p->per_column)
 		{
 			env.roots[POLICY_ROOT_COLUMN] = NULL;
-			o = JudgePolicy(p, &env, &error);
+			o = JudgeForUser(pi, &env, user, &error);
 			if (o != OUTCOME_NONE)
 				AddFinding(findings, &nfindings, pi, -1, o, error);
 			continue;
@@ -1527,7 +1556,7 @@ datamesh_evaluate(PG_FUNCTION_ARGS)
 			if (p->uses_column || k++ == 0)
 			{
 				env.roots[POLICY_ROOT_COLUMN] = cols[j].attrs;
-				o = JudgePolicy(p, &env, &error);
+				o = JudgeForUser(pi, &env, user, &error);
 			}
 			if (o != OUTCOME_NONE)
 				AddFinding(findings, &nfindings, pi, j, o, error);
