@@ -114,7 +114,7 @@ typedef struct CachedPolicy
 	bool		uses_column;	/* reads column.*: else one judgement serves every column */
 	bool		uses_context;
 	bool		prunable;		/* outcome decidable per product (see ExplainedHasOtherRoot) */
-	bool		user_only;		/* reads no root but user: judged once per principal */
+	bool		user_only;		/* reads no root but user and action: judged once per principal and action */
 	char	   *reason;			/* template, or NULL */
 	char	   *style;			/* mask style; "redact" for redact */
 	char	   *pattern;		/* mask pattern */
@@ -145,14 +145,26 @@ typedef struct ProductEntry
 	int		   *compliance;
 } ProductEntry;
 
+/* Outcomes of the policies that read only user and action, for one action */
+typedef struct ActionOutcomes
+{
+	char	   *action;
+	uint8	   *outcomes;		/* per policy: outcome + 1, 0 = not judged yet */
+	const char **errors;		/* and its evaluation error */
+	struct ActionOutcomes *next;
+} ActionOutcomes;
+
+/* Most actions whose outcomes are kept per principal (callers choose actions) */
+#define MAX_CACHED_ACTIONS 8
+
 /* A role's user attributes */
 typedef struct UserEntry
 {
 	Oid			roleid;			/* hash key */
 	char	   *name;
 	Jsonb	   *attrs;
-	uint8	   *outcomes;		/* per policy reading only user: outcome + 1, 0 = not judged */
-	const char **errors;		/* and its evaluation error */
+	ActionOutcomes *actions;	/* at most MAX_CACHED_ACTIONS */
+	int			nactions;
 } UserEntry;
 
 /* One policy outcome in one decision */
@@ -691,7 +703,8 @@ LoadPolicies(void)
 		p->prunable = p->request && !ProgramHasOtherRoot(p->when) && !ProgramHasOtherRoot(p->unless);
 		p->user_only =
 			((p->when ? PolicyRootsUsed(p->when) : 0) | (p->unless ? PolicyRootsUsed(p->unless) : 0) |
-			 (1u << POLICY_ROOT_USER)) == (1u << POLICY_ROOT_USER);
+			 (1u << POLICY_ROOT_USER) | (1u << POLICY_ROOT_ACTION)) ==
+			((1u << POLICY_ROOT_USER) | (1u << POLICY_ROOT_ACTION));
 		p->uses_context = ProgramUses(p->when, POLICY_ROOT_CONTEXT) ||
 			ProgramUses(p->unless, POLICY_ROOT_CONTEXT) ||
 			(p->reason && strstr(p->reason, "{context.") != NULL);
@@ -940,8 +953,8 @@ GetUser(Oid roleid)
 
 	entry = hash_search(user_cache, &roleid, HASH_ENTER, &found);
 	entry->attrs = attrs;
-	entry->outcomes = MemoryContextAllocZero(user_cxt, Max(npolicies, 1));
-	entry->errors = MemoryContextAllocZero(user_cxt, sizeof(char *) * Max(npolicies, 1));
+	entry->actions = NULL;
+	entry->nactions = 0;
 	entry->name = JsonbGetString(attrs, "name", user_cxt);
 	if (entry->name == NULL)
 		entry->name = MemoryContextStrdup(user_cxt, psprintf("%u", roleid));
@@ -995,23 +1008,44 @@ JudgePolicy(const CachedPolicy *p, const PolicyEnv *env, const char **error)
 	return (w == POLICY_ERROR || u == POLICY_ERROR) ? OUTCOME_ERROR_APPLIES : OUTCOME_APPLIES;
 }
 
-/* JudgePolicy, remembered per principal for policies that read only user */
+/* The kept outcomes of a principal for an action, or NULL if too many actions are kept */
+static ActionOutcomes *
+UserActionOutcomes(UserEntry *user, const char *action)
+{
+	ActionOutcomes *a;
+
+	for (a = user->actions; a != NULL; a = a->next)
+		if (strcmp(a->action, action) == 0)
+			return a;
+	if (user->nactions >= MAX_CACHED_ACTIONS)
+		return NULL;
+	a = MemoryContextAlloc(user_cxt, sizeof(ActionOutcomes));
+	a->action = MemoryContextStrdup(user_cxt, action);
+	a->outcomes = MemoryContextAllocZero(user_cxt, Max(npolicies, 1));
+	a->errors = MemoryContextAllocZero(user_cxt, sizeof(char *) * Max(npolicies, 1));
+	a->next = user->actions;
+	user->actions = a;
+	user->nactions++;
+	return a;
+}
+
+/* JudgePolicy, remembered per principal and action for policies that read only those */
 static PolicyOutcome
-JudgeForUser(int pi, const PolicyEnv *env, UserEntry *user, const char **error)
+JudgeForUser(int pi, const PolicyEnv *env, ActionOutcomes *kept, const char **error)
 {
 	const CachedPolicy *p = &policies[pi];
 	PolicyOutcome o;
 
-	if (!p->user_only)
+	if (!p->user_only || kept == NULL)
 		return JudgePolicy(p, env, error);
-	if (user->outcomes[pi] != 0)
+	if (kept->outcomes[pi] != 0)
 	{
-		*error = user->errors[pi];
-		return (PolicyOutcome) (user->outcomes[pi] - 1);
+		*error = kept->errors[pi];
+		return (PolicyOutcome) (kept->outcomes[pi] - 1);
 	}
 	o = JudgePolicy(p, env, error);
-	user->errors[pi] = *error ? MemoryContextStrdup(user_cxt, *error) : NULL;
-	user->outcomes[pi] = (uint8) o + 1;
+	kept->errors[pi] = *error ? MemoryContextStrdup(user_cxt, *error) : NULL;
+	kept->outcomes[pi] = (uint8) o + 1;
 	return o;
 }
 
@@ -1430,6 +1464,7 @@ datamesh_evaluate(PG_FUNCTION_ARGS)
 	instr_time	start;
 	instr_time	elapsed;
 	UserEntry  *user;
+	ActionOutcomes *kept;
 	ProductEntry *prod;
 	PolicyEnv	env;
 	RequestColumn *cols;
@@ -1466,6 +1501,7 @@ datamesh_evaluate(PG_FUNCTION_ARGS)
 	EnsureCaches();
 	prod = GetProduct(product_id);
 	user = GetUser(roleid);
+	kept = UserActionOutcomes(user, action);
 
 	/* the columns asked for, or every declared column */
 	if (!PG_ARGISNULL(3))
@@ -1541,7 +1577,7 @@ datamesh_evaluate(PG_FUNCTION_ARGS)
 		if (!p->per_column)
 		{
 			env.roots[POLICY_ROOT_COLUMN] = NULL;
-			o = JudgeForUser(pi, &env, user, &error);
+			o = JudgeForUser(pi, &env, kept, &error);
 			if (o != OUTCOME_NONE)
 				AddFinding(findings, &nfindings, pi, -1, o, error);
 			continue;
@@ -1556,7 +1592,7 @@ datamesh_evaluate(PG_FUNCTION_ARGS)
 			if (p->uses_column || k++ == 0)
 			{
 				env.roots[POLICY_ROOT_COLUMN] = cols[j].attrs;
-				o = JudgeForUser(pi, &env, user, &error);
+				o = JudgeForUser(pi, &env, kept, &error);
 			}
 			if (o != OUTCOME_NONE)
 				AddFinding(findings, &nfindings, pi, j, o, error);
