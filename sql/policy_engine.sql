@@ -335,6 +335,13 @@ SELECT pg_temp.decide('pe_analyst', 'query', 'pe-orders', '{}');
 SELECT pg_temp.decide('pe_analyst', 'query', 'pe-leads', '{}');
 SELECT datamesh.drop_policy('cleared staff only');
 
+-- compiled programs are checked when the cache loads them (then evaluated
+-- unchecked): a damaged one stops decisions instead of being trusted
+UPDATE datamesh.policies SET compiled_condition = '\x0102'::bytea WHERE name = 'risk team reads';
+SELECT datamesh.evaluate('pe_analyst', 'query', 'pe-orders', '{}');
+SELECT datamesh.alter_policy('risk team reads', condition => $$user.team == 'risk'$$);
+SELECT datamesh.evaluate('pe_analyst', 'query', 'pe-orders', '{}') ->> 'decision' AS repaired;
+
 -- an outcome that must be recorded cannot be decided where nothing may be written
 BEGIN READ ONLY;
 SELECT datamesh.evaluate('pe_nobody', 'query', 'pe-orders') ->> 'decision' AS decision;

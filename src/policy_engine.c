@@ -654,11 +654,20 @@ ProgramHasOtherRoot(const bytea *program)
 	return ast == NULL || ast->type != jbvBinary || ExplainedHasOtherRoot(ast->val.binary.data);
 }
 
+/* Error context while loading policies: which one */
+static void
+LoadErrorContext(void *arg)
+{
+	if (arg)
+		errcontext("loading policy \"%s\"", (const char *) arg);
+}
+
 /* Reload every enabled policy (SPI connected by the caller) */
 static void
 LoadPolicies(void)
 {
 	uint64		i;
+	ErrorContextCallback errcb;
 
 	MemoryContextReset(policy_cxt);
 	policies = NULL;
@@ -666,6 +675,10 @@ LoadPolicies(void)
 	/* a SQL function with a pinned search_path: nothing resolves through the caller's */
 	RunLoader("SELECT * FROM datamesh._policy_rows()", 0, NULL, NULL, NULL);
 	policies = MemoryContextAllocZero(policy_cxt, sizeof(CachedPolicy) * Max(SPI_processed, 1));
+	errcb.callback = LoadErrorContext;
+	errcb.arg = NULL;
+	errcb.previous = error_context_stack;
+	error_context_stack = &errcb;
 	for (i = 0; i < SPI_processed; i++)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[i];
@@ -688,6 +701,12 @@ LoadPolicies(void)
 		p->column_tags = SpiStringSet(tup, 12, policy_cxt);
 		p->when = SpiVarlena(tup, 13, policy_cxt);
 		p->unless = SpiVarlena(tup, 14, policy_cxt);
+		/* checked once here, so that decisions can evaluate them unchecked */
+		errcb.arg = p->id;
+		if (p->when)
+			PolicyCheckProgram(p->when);
+		if (p->unless)
+			PolicyCheckProgram(p->unless);
 		p->reason = SpiText(tup, 15, policy_cxt);
 		p->style = p->effect == EFFECT_REDACT ? "redact" : SpiText(tup, 16, policy_cxt);
 		p->pattern = SpiText(tup, 17, policy_cxt);
@@ -709,6 +728,7 @@ LoadPolicies(void)
 			ProgramUses(p->unless, POLICY_ROOT_CONTEXT) ||
 			(p->reason && strstr(p->reason, "{context.") != NULL);
 	}
+	error_context_stack = errcb.previous;
 	npolicies = (int) SPI_processed;
 }
 
@@ -963,7 +983,7 @@ GetUser(Oid roleid)
 
 /* --------------------------------------------------------------- judging */
 
-/* Evaluate one program; NULL programs are "always" (when) or "never" (unless) */
+/* Evaluate one cached program; NULL programs are "always" (when) or "never" (unless) */
 static PolicyTruth
 RunProgram(const bytea *program, const PolicyEnv *env, PolicyTruth absent, const char **error)
 {
@@ -972,7 +992,7 @@ RunProgram(const bytea *program, const PolicyEnv *env, PolicyTruth absent, const
 
 	if (program == NULL)
 		return absent;
-	t = PolicyEvaluate(program, env, &err);
+	t = PolicyEvaluateTrusted(program, env, &err);	/* checked when the cache was loaded */
 	if (t == POLICY_ERROR && *error == NULL)
 		*error = err ? pstrdup(err) : "evaluation failed";	/* err is overwritten by the next call */
 	return t;
