@@ -342,6 +342,17 @@ SELECT datamesh.evaluate('pe_analyst', 'query', 'pe-orders', '{}');
 SELECT datamesh.alter_policy('risk team reads', condition => $$user.team == 'risk'$$);
 SELECT datamesh.evaluate('pe_analyst', 'query', 'pe-orders', '{}') ->> 'decision' AS repaired;
 
+-- a table the attribute functions come to read joins the invalidation with
+-- one trigger naming the cache it feeds
+CREATE TABLE pe_extra (x int);
+CREATE TRIGGER feeds_products AFTER INSERT ON pe_extra FOR EACH STATEMENT
+    EXECUTE FUNCTION datamesh._policy_invalidate('products');
+CREATE TRIGGER feeds_nothing AFTER UPDATE ON pe_extra FOR EACH STATEMENT
+    EXECUTE FUNCTION datamesh._policy_invalidate('everything');
+INSERT INTO pe_extra VALUES (1);
+UPDATE pe_extra SET x = 2;
+DROP TABLE pe_extra;
+
 -- an outcome that must be recorded cannot be decided where nothing may be written
 BEGIN READ ONLY;
 SELECT datamesh.evaluate('pe_nobody', 'query', 'pe-orders') ->> 'decision' AS decision;

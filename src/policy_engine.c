@@ -177,6 +177,7 @@ typedef struct Finding
 } Finding;
 
 static PolicyOutcome JudgePolicy(const struct CachedPolicy *p, const PolicyEnv *env, const char **error);
+static Oid	EngineRelid(const char *name);
 
 /* Cache state (per backend) */
 static bool callbacks_registered = false;
@@ -229,15 +230,38 @@ PolicySyscacheCallback(Datum arg, int cacheid, uint32 hashvalue)
 	users_valid = false;
 }
 
-/* Trigger: queue an invalidation of the changed table for every backend */
+/*
+ * Trigger: queue an invalidation for every backend.  Without an argument it
+ * invalidates the changed table; with one it names the cache a table feeds
+ * ("policies", "principals" or "products"), so that tables the attribute
+ * functions come to read (say contract fields) need only this trigger.
+ */
 Datum
 datamesh_policy_invalidate(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	Oid			relid;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		elog(ERROR, "datamesh_policy_invalidate must be called as a trigger");
-	CacheInvalidateRelcacheByRelid(RelationGetRelid(trigdata->tg_relation));
+	relid = RelationGetRelid(trigdata->tg_relation);
+	if (trigdata->tg_trigger->tgnargs > 0)
+	{
+		const char *cache = trigdata->tg_trigger->tgargs[0];
+
+		if (strcmp(cache, "policies") == 0)
+			relid = EngineRelid("policies");
+		else if (strcmp(cache, "principals") == 0)
+			relid = EngineRelid("principal_attributes");
+		else if (strcmp(cache, "products") == 0)
+			relid = EngineRelid("data_products");
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown policy cache \"%s\"", cache),
+					 errhint("The argument of datamesh._policy_invalidate() is policies, principals or products.")));
+	}
+	CacheInvalidateRelcacheByRelid(relid);
 	return PointerGetDatum(NULL);
 }
 

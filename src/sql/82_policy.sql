@@ -114,7 +114,7 @@ CREATE FUNCTION datamesh._policy_invalidate() RETURNS trigger
     LANGUAGE C
     AS 'MODULE_PATHNAME', 'datamesh_policy_invalidate';
 COMMENT ON FUNCTION datamesh._policy_invalidate() IS
-    'internal: statement trigger that makes every backend drop the policy decisions caches depending on the table';
+    'internal: statement trigger that makes every backend drop the decision caches fed by the table (argument: policies, principals or products; default: the table itself)';
 
 DO $triggers$
 DECLARE
