@@ -212,7 +212,7 @@ DECLARE
     existing_domain text;
     existing jsonb;
     status datamesh.product_status;
-    problems text[];
+    problems text[]; compliance jsonb;  -- compliance: policy engine's verdict (82_policy.sql)
 BEGIN
     r := datamesh._check_manifest(doc, caller);
     prod := r -> 'product';
@@ -328,9 +328,15 @@ BEGIN
     SELECT pid, ver, x.ordinal, x.policy_type, x.rule
       FROM jsonb_to_recordset(r -> 'policies') AS x(ordinal int, policy_type text, rule text);
 
+    -- policy engine (src/sql/82_policy.sql): block-level violations raise and
+    -- roll all of the above back; warnings are raised and recorded
+    compliance := datamesh._registration_compliance(pid, ver, caller);
+
     RETURN jsonb_build_object(
         'product_id', pid, 'version', ver::text, 'status', prod ->> 'status', 'result', 'registered',
-        'validation_checks', r -> 'checks', 'warnings', r -> 'warnings');
+        'validation_checks', r -> 'checks', 'warnings', r -> 'warnings')
+        || CASE WHEN jsonb_array_length(compliance -> 'warnings') > 0
+                THEN jsonb_build_object('policy_warnings', compliance -> 'warnings') ELSE '{}' END;
 END
 $fn$;
 COMMENT ON FUNCTION datamesh._register_product(pg_catalog.text, pg_catalog.regrole) IS

@@ -12,10 +12,17 @@ SELECT is((SELECT d.deptype::text FROM pg_depend d
 
 SELECT tables_are('datamesh', ARRAY['domains', 'data_products', 'product_versions', 'output_ports',
     'input_ports', 'product_dependencies', 'product_slas', 'quality_rules', 'observability_metrics',
-    'observability_alerts', 'declared_policies', 'contracts', 'contract_fields',
-    'contract_validation_runs', 'contract_validation_results', 'contract_guard_overrides',
-    'contract_guard_overridden_changes']);
-SELECT views_are('datamesh', ARRAY['products', 'versions', 'product_ports', 'contract_validation_latest']);
+    'observability_alerts', 'declared_policies',
+    -- contracts (issue 3)
+    'contracts', 'contract_fields', 'contract_validation_runs', 'contract_validation_results',
+    'contract_guard_overrides', 'contract_guard_overridden_changes',
+    -- policy engine (issue 4)
+    'policies', 'principal_attribute_types', 'principal_attributes', 'policy_audit',
+    -- lineage (issue 5)
+    'column_lineage', 'column_tags', 'lineage_jobs', 'lineage_datasets', 'lineage_job_io',
+    'openlineage_column_edges', 'lineage_runs']);
+SELECT views_are('datamesh', ARRAY['products', 'versions', 'product_ports', 'contract_validation_latest',
+    'lineage_dataset_products', 'column_lineage_edges', 'lineage_edges']);
 SELECT has_type('datamesh', 'semver', 'type semver exists');
 SELECT enum_has_labels('datamesh', 'classification', ARRAY['public', 'internal', 'confidential', 'restricted']);
 SELECT enum_has_labels('datamesh', 'product_type', ARRAY['source', 'aggregate', 'consumer_aligned', 'derived']);
