@@ -12,8 +12,11 @@ SELECT is((SELECT d.deptype::text FROM pg_depend d
 
 SELECT tables_are('datamesh', ARRAY['domains', 'data_products', 'product_versions', 'output_ports',
     'input_ports', 'product_dependencies', 'product_slas', 'quality_rules', 'observability_metrics',
-    'observability_alerts', 'declared_policies']);
-SELECT views_are('datamesh', ARRAY['products', 'versions', 'product_ports']);
+    'observability_alerts', 'declared_policies',
+    'column_lineage', 'column_tags', 'lineage_jobs', 'lineage_datasets', 'lineage_job_io',
+    'openlineage_column_edges', 'lineage_runs']);
+SELECT views_are('datamesh', ARRAY['products', 'versions', 'product_ports',
+    'lineage_dataset_products', 'column_lineage_edges', 'lineage_edges']);
 SELECT has_type('datamesh', 'semver', 'type semver exists');
 SELECT enum_has_labels('datamesh', 'classification', ARRAY['public', 'internal', 'confidential', 'restricted']);
 SELECT enum_has_labels('datamesh', 'product_type', ARRAY['source', 'aggregate', 'consumer_aligned', 'derived']);
