@@ -542,7 +542,7 @@ WalkNotices(Walk *w, const char *what, const char *root, int max_depth, int max_
 	if (w->cut_nodes)
 		ereport(NOTICE,
 				(errmsg("%s of \"%s\" cut at max_nodes %d (%s)", what, root, max_nodes, dirname),
-				 errdetail("More nodes are reachable; the result holds the %d nearest.", w->nvisited),
+				 errdetail("More nodes are reachable; the result holds the %d nearest in this direction.", w->nvisited),
 				 errhint("Raise max_nodes, or pass NULL for no node bound.")));
 	else if (w->cut_depth)
 		ereport(NOTICE,

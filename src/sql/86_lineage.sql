@@ -368,8 +368,9 @@ BEGIN
             problems := problems || (p || '.block_propagation: expected true or false, got ' || datamesh._describe(elem -> 'block_propagation'));
         END IF;
         IF jsonb_typeof(elem -> 'sources') IS DISTINCT FROM 'array' OR jsonb_array_length(elem -> 'sources') = 0 THEN
-            problems := problems || (p || '.sources: ' || CASE WHEN elem ? 'sources' THEN 'expected a non-empty list of {product, column}, got '
-                                     || datamesh._describe(elem -> 'sources') ELSE 'required' END);
+            problems := problems || (p || '.sources: ' || CASE WHEN jsonb_typeof(elem -> 'sources') = 'array' THEN 'at least one source is required'
+                                     WHEN elem ? 'sources' THEN 'expected a list of {product, column}, got ' || datamesh._describe(elem -> 'sources')
+                                     ELSE 'required' END);
             CONTINUE;
         END IF;
         FOR j IN 0 .. jsonb_array_length(elem -> 'sources') - 1 LOOP

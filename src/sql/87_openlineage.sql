@@ -100,11 +100,11 @@ CREATE FUNCTION datamesh._ingest_openlineage(event pg_catalog.jsonb, caller pg_c
     SET search_path = pg_catalog, pg_temp
     AS $fn$
 DECLARE
-    event_time timestamptz;
-    event_type text;
-    run_id text;
-    job_ns text;
-    job_name text;
+    ev_time timestamptz;
+    ev_type text;
+    ev_run_id text;
+    ev_job_ns text;
+    ev_job_name text;
     datasets jsonb := '[]';      -- [{namespace, name, fields, direction}]
     col_edges jsonb := '[]';     -- [{sns, sname, sfield, tns, tname, tfield, transformation, description}]
     section text;
@@ -124,35 +124,35 @@ BEGIN
     END IF;
     -------------------------------------------------------------- validate
     IF event IS NULL OR jsonb_typeof(event) <> 'object' THEN
-        PERFORM datamesh._openlineage_error('$', 'expected a RunEvent object, got ' || coalesce(datamesh._describe(event), 'NULL'));
+        PERFORM datamesh._openlineage_error('$', 'expected a RunEvent object, got ' || CASE WHEN event IS NULL THEN 'NULL' ELSE datamesh._describe(event) END);
     END IF;
     p := datamesh._openlineage_string(event -> 'eventTime', '$.eventTime');
     BEGIN
-        event_time := p::timestamptz;
+        ev_time := p::timestamptz;
     EXCEPTION WHEN datetime_field_overflow OR invalid_datetime_format OR invalid_time_zone_displacement_value THEN
         PERFORM datamesh._openlineage_error('$.eventTime', format('"%s" is not an ISO 8601 date and time', p));
     END;
     IF event ? 'eventType' THEN
-        event_type := datamesh._openlineage_string(event -> 'eventType', '$.eventType');
-        IF NOT event_type = ANY ('{START,RUNNING,COMPLETE,ABORT,FAIL,OTHER}'::text[]) THEN
+        ev_type := datamesh._openlineage_string(event -> 'eventType', '$.eventType');
+        IF NOT ev_type = ANY ('{START,RUNNING,COMPLETE,ABORT,FAIL,OTHER}'::text[]) THEN
             PERFORM datamesh._openlineage_error('$.eventType',
-                format('expected START, RUNNING, COMPLETE, ABORT, FAIL or OTHER, got "%s"', event_type));
+                format('expected START, RUNNING, COMPLETE, ABORT, FAIL or OTHER, got "%s"', ev_type));
         END IF;
     END IF;
     IF jsonb_typeof(event -> 'run') IS DISTINCT FROM 'object' THEN
         PERFORM datamesh._openlineage_error('$.run', CASE WHEN event ? 'run' THEN 'expected an object, got ' || datamesh._describe(event -> 'run')
                                                           ELSE 'required (only RunEvents are accepted)' END);
     END IF;
-    run_id := datamesh._openlineage_string(event #> '{run,runId}', '$.run.runId');
-    IF run_id !~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN
-        PERFORM datamesh._openlineage_error('$.run.runId', format('"%s" is not a UUID', run_id));
+    ev_run_id := datamesh._openlineage_string(event #> '{run,runId}', '$.run.runId');
+    IF ev_run_id !~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN
+        PERFORM datamesh._openlineage_error('$.run.runId', format('"%s" is not a UUID', ev_run_id));
     END IF;
     IF jsonb_typeof(event -> 'job') IS DISTINCT FROM 'object' THEN
         PERFORM datamesh._openlineage_error('$.job', CASE WHEN event ? 'job' THEN 'expected an object, got ' || datamesh._describe(event -> 'job')
                                                           ELSE 'required' END);
     END IF;
-    job_ns := datamesh._openlineage_string(event #> '{job,namespace}', '$.job.namespace');
-    job_name := datamesh._openlineage_string(event #> '{job,name}', '$.job.name');
+    ev_job_ns := datamesh._openlineage_string(event #> '{job,namespace}', '$.job.namespace');
+    ev_job_name := datamesh._openlineage_string(event #> '{job,name}', '$.job.name');
 
     FOREACH section IN ARRAY ARRAY['inputs', 'outputs'] LOOP
         CONTINUE WHEN NOT event ? section;
@@ -219,8 +219,8 @@ BEGIN
 
     ----------------------------------------------------------------- write
     INSERT INTO datamesh.lineage_jobs AS j (namespace, name, facets, first_seen, last_seen)
-    VALUES (job_ns, job_name, coalesce(event #> '{job,facets}', '{}'), event_time, event_time)
-    ON CONFLICT (namespace, name) DO UPDATE
+    VALUES (ev_job_ns, ev_job_name, coalesce(event #> '{job,facets}', '{}'), ev_time, ev_time)
+    ON CONFLICT ON CONSTRAINT lineage_jobs_pkey DO UPDATE
        SET facets = CASE WHEN excluded.last_seen >= j.last_seen THEN excluded.facets ELSE j.facets END,
            first_seen = least(j.first_seen, excluded.first_seen),
            last_seen = greatest(j.last_seen, excluded.last_seen);
@@ -230,9 +230,9 @@ BEGIN
            coalesce((SELECT y -> 'fields' FROM jsonb_array_elements(datasets) y
                       WHERE y ->> 'namespace' = x ->> 'namespace' AND y ->> 'name' = x ->> 'name'
                         AND jsonb_array_length(y -> 'fields') > 0 LIMIT 1), '[]'),
-           event_time, event_time
+           ev_time, ev_time
       FROM (SELECT DISTINCT ON (y ->> 'namespace', y ->> 'name') y AS x FROM jsonb_array_elements(datasets) y) s
-    ON CONFLICT (namespace, name) DO UPDATE
+    ON CONFLICT ON CONSTRAINT lineage_datasets_pkey DO UPDATE
        SET fields = CASE WHEN jsonb_array_length(excluded.fields) > 0 AND excluded.last_seen >= d.last_seen
                          THEN excluded.fields ELSE d.fields END,
            first_seen = least(d.first_seen, excluded.first_seen),
@@ -241,9 +241,9 @@ BEGIN
     INSERT INTO datamesh.lineage_job_io AS io (job_namespace, job_name, dataset_namespace, dataset_name, direction,
                                                last_run_id, last_seen)
     SELECT DISTINCT ON (x ->> 'namespace', x ->> 'name', x ->> 'direction')
-           job_ns, job_name, x ->> 'namespace', x ->> 'name', x ->> 'direction', run_id, event_time
+           ev_job_ns, ev_job_name, x ->> 'namespace', x ->> 'name', x ->> 'direction', ev_run_id, ev_time
       FROM jsonb_array_elements(datasets) x WHERE x ->> 'direction' IS NOT NULL
-    ON CONFLICT (job_namespace, job_name, dataset_namespace, dataset_name, direction) DO UPDATE
+    ON CONFLICT ON CONSTRAINT lineage_job_io_pkey DO UPDATE
        SET last_run_id = CASE WHEN excluded.last_seen >= io.last_seen THEN excluded.last_run_id ELSE io.last_run_id END,
            last_seen = greatest(io.last_seen, excluded.last_seen);
 
@@ -252,19 +252,19 @@ BEGIN
                                                         job_namespace, job_name, last_run_id)
     SELECT DISTINCT ON (x ->> 'tns', x ->> 'tname', x ->> 'tfield', x ->> 'sns', x ->> 'sname', x ->> 'sfield')
            x ->> 'sns', x ->> 'sname', x ->> 'sfield', x ->> 'tns', x ->> 'tname', x ->> 'tfield',
-           x ->> 'transformation', x ->> 'description', job_ns, job_name, run_id
+           x ->> 'transformation', x ->> 'description', ev_job_ns, ev_job_name, ev_run_id
       FROM jsonb_array_elements(col_edges) x
-    ON CONFLICT (target_namespace, target_name, target_field, source_namespace, source_name, source_field) DO UPDATE
+    ON CONFLICT ON CONSTRAINT openlineage_column_edges_pkey DO UPDATE
        SET transformation = excluded.transformation, description = excluded.description,
            job_namespace = excluded.job_namespace, job_name = excluded.job_name, last_run_id = excluded.last_run_id;
 
     INSERT INTO datamesh.lineage_runs AS r (run_id, job_namespace, job_name, state, started_at, ended_at,
                                             last_event_time, event_count, last_event, ingested_by)
-    VALUES (run_id, job_ns, job_name, coalesce(event_type, 'OTHER'),
-            CASE WHEN event_type = 'START' THEN event_time END,
-            CASE WHEN event_type IN ('COMPLETE', 'ABORT', 'FAIL') THEN event_time END,
-            event_time, 1, event, caller)
-    ON CONFLICT (run_id) DO UPDATE
+    VALUES (ev_run_id, ev_job_ns, ev_job_name, coalesce(ev_type, 'OTHER'),
+            CASE WHEN ev_type = 'START' THEN ev_time END,
+            CASE WHEN ev_type IN ('COMPLETE', 'ABORT', 'FAIL') THEN ev_time END,
+            ev_time, 1, event, caller)
+    ON CONFLICT ON CONSTRAINT lineage_runs_pkey DO UPDATE
        SET state = CASE WHEN excluded.last_event_time >= r.last_event_time THEN excluded.state ELSE r.state END,
            started_at = coalesce(least(r.started_at, excluded.started_at), r.started_at, excluded.started_at),
            ended_at = coalesce(greatest(r.ended_at, excluded.ended_at), r.ended_at, excluded.ended_at),
@@ -274,9 +274,9 @@ BEGIN
            ingested_by = excluded.ingested_by;
 
     SELECT jsonb_build_object(
-        'run_id', run_id,
-        'job', job_ns || '/' || job_name,
-        'event_type', coalesce(event_type, 'OTHER'),
+        'run_id', ev_run_id,
+        'job', ev_job_ns || '/' || ev_job_name,
+        'event_type', coalesce(ev_type, 'OTHER'),
         'inputs', coalesce((SELECT jsonb_agg(jsonb_build_object('namespace', x ->> 'namespace', 'name', x ->> 'name',
                                                                 'product_id', m.product_id) ORDER BY k)
                               FROM jsonb_array_elements(datasets) WITH ORDINALITY AS d(x, k)
