@@ -12,7 +12,7 @@ SELECT is((SELECT d.deptype::text FROM pg_depend d
 
 SELECT tables_are('datamesh', ARRAY['domains', 'data_products', 'product_versions', 'output_ports',
     'input_ports', 'product_dependencies', 'product_slas', 'quality_rules', 'observability_metrics',
-    'observability_alerts', 'declared_policies',
+    'observability_alerts', 'declared_policies', 'contracts', 'contract_fields',
     'column_lineage', 'column_tags', 'lineage_jobs', 'lineage_datasets', 'lineage_job_io',
     'openlineage_column_edges', 'lineage_runs']);
 SELECT views_are('datamesh', ARRAY['products', 'versions', 'product_ports',

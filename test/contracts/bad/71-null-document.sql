@@ -1,0 +1,2 @@
+# expect: 22004 manifest must not be null
+NULL
