@@ -29,6 +29,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
+#include "utils/guc.h"
 #include "utils/inval.h"
 #include "utils/json.h"
 #include "utils/lsyscache.h"
@@ -282,6 +283,15 @@ GraphLoad(GraphKind kind)
 
 	PG_TRY();
 	{
+		int			save_nestlevel;
+
+		/*
+		 * The views are cheap to scan but their estimated cost can exceed
+		 * jit_above_cost; compiling them would cost far more than reading.
+		 */
+		save_nestlevel = NewGUCNestLevel();
+		(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "SPI_connect failed");
 		plan = SPI_prepare(graph_queries[kind], 0, NULL);
@@ -332,6 +342,7 @@ GraphLoad(GraphKind kind)
 		}
 		SPI_cursor_close(portal);
 		SPI_finish();
+		AtEOXact_GUC(true, save_nestlevel);
 
 		oldcxt = MemoryContextSwitchTo(cxt);
 		GraphBuildAdjacency(g, g->edge_src, g->edge_dst, &g->out_start, &g->out_edges);
