@@ -97,6 +97,8 @@ typedef struct LineageGraph
 	int		   *out_edges;		/* edge numbers, sorted by target name */
 	int		   *in_start;
 	int		   *in_edges;		/* edge numbers, sorted by source name */
+	Datum	   *name_texts;		/* names as text datums, for result rows */
+	Datum	   *type_texts;
 	int			node_cap;		/* allocated entries while loading */
 	int			edge_cap;
 } LineageGraph;
@@ -347,6 +349,12 @@ GraphLoad(GraphKind kind)
 		oldcxt = MemoryContextSwitchTo(cxt);
 		GraphBuildAdjacency(g, g->edge_src, g->edge_dst, &g->out_start, &g->out_edges);
 		GraphBuildAdjacency(g, g->edge_dst, g->edge_src, &g->in_start, &g->in_edges);
+		g->name_texts = palloc(sizeof(Datum) * Max(g->nnodes, 1));
+		for (int i = 0; i < g->nnodes; i++)
+			g->name_texts[i] = CStringGetTextDatum(g->names[i]);
+		g->type_texts = palloc(sizeof(Datum) * Max(g->ntypes, 1));
+		for (int i = 0; i < g->ntypes; i++)
+			g->type_texts[i] = CStringGetTextDatum(g->types[i]);
 		MemoryContextSwitchTo(oldcxt);
 	}
 	PG_CATCH();
@@ -584,14 +592,14 @@ WalkPath(LineageGraph *g, Walk *w, int n, Datum *path_out, Datum *types_out, boo
 	{
 		int			e = w->via[n];
 
-		path_out[k] = CStringGetTextDatum(g->names[n]);
-		types_out[k - 1] = CStringGetTextDatum(g->types[g->edge_type[e]]);
+		path_out[k] = g->name_texts[n];
+		types_out[k - 1] = g->type_texts[g->edge_type[e]];
 		if (!g->edge_propagates[e])
 			*all_propagate = false;
 		n = WalkParent(g, w, n);
 		k--;
 	}
-	path_out[0] = CStringGetTextDatum(g->names[n]);
+	path_out[0] = g->name_texts[n];
 }
 
 /* Sort helper: reached nodes by depth, then name */
@@ -674,6 +682,8 @@ datamesh_lineage(PG_FUNCTION_ARGS)
 	int			nwalks;
 	int			i;
 	int			j;
+	MemoryContext rowcxt;
+	Datum		kinds[3];
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -696,9 +706,17 @@ datamesh_lineage(PG_FUNCTION_ARGS)
 
 	nwalks = WalkDirections(g, root, dirmask, max_depth, max_nodes, false, walks,
 							"lineage", rootname);
+	rowcxt = AllocSetContextCreate(CurrentMemoryContext, "lineage row", ALLOCSET_SMALL_SIZES);
+	kinds[0] = CStringGetTextDatum("product");
+	kinds[1] = CStringGetTextDatum("job");
+	kinds[2] = CStringGetTextDatum("dataset");
 	for (j = 0; j < nwalks; j++)
 	{
 		Walk	   *w = &walks[j];
+		Datum		dirtext = CStringGetTextDatum(w->dir == DIR_DOWNSTREAM ? "downstream" : "upstream");
+		int			maxd = w->nvisited > 0 ? w->depth[w->order[w->nvisited - 1]] : 0;
+		Datum	   *path = palloc(sizeof(Datum) * (maxd + 1));
+		Datum	   *types = palloc(sizeof(Datum) * Max(maxd, 1));
 
 		for (i = 0; i < w->nvisited; i++)
 		{
@@ -706,20 +724,23 @@ datamesh_lineage(PG_FUNCTION_ARGS)
 			int			d = w->depth[n];
 			Datum		values[6];
 			bool		nulls[6] = {false, false, false, false, false, false};
-			Datum	   *path = palloc(sizeof(Datum) * (d + 1));
-			Datum	   *types = palloc(sizeof(Datum) * Max(d, 1));
 			bool		allprop;
+			const char *type = NodeType(g->names[n]);
+			MemoryContext oldcxt = MemoryContextSwitchTo(rowcxt);
 
 			WalkPath(g, w, n, path, types, &allprop);
-			values[0] = CStringGetTextDatum(g->names[n]);
+			values[0] = g->name_texts[n];
 			values[1] = Int32GetDatum(d);
 			values[2] = PointerGetDatum(construct_array_builtin(path, d + 1, TEXTOID));
 			values[3] = PointerGetDatum(construct_array_builtin(types, d, TEXTOID));
-			values[4] = CStringGetTextDatum(w->dir == DIR_DOWNSTREAM ? "downstream" : "upstream");
-			values[5] = CStringGetTextDatum(NodeType(g->names[n]));
+			values[4] = dirtext;
+			values[5] = type[0] == 'p' ? kinds[0] : type[0] == 'j' ? kinds[1] : kinds[2];
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+			MemoryContextSwitchTo(oldcxt);
+			MemoryContextReset(rowcxt);
 		}
 	}
+	MemoryContextDelete(rowcxt);
 	return (Datum) 0;
 }
 
@@ -743,6 +764,7 @@ datamesh_column_lineage(PG_FUNCTION_ARGS)
 	int			nwalks;
 	int			i;
 	int			j;
+	MemoryContext rowcxt;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		ereport(ERROR,
@@ -767,9 +789,14 @@ datamesh_column_lineage(PG_FUNCTION_ARGS)
 
 	nwalks = WalkDirections(g, root, dirmask, max_depth, max_nodes, propagating_only,
 							walks, "column lineage", rootname);
+	rowcxt = AllocSetContextCreate(CurrentMemoryContext, "column lineage row", ALLOCSET_SMALL_SIZES);
 	for (j = 0; j < nwalks; j++)
 	{
 		Walk	   *w = &walks[j];
+		Datum		dirtext = CStringGetTextDatum(w->dir == DIR_DOWNSTREAM ? "downstream" : "upstream");
+		int			maxd = w->nvisited > 0 ? w->depth[w->order[w->nvisited - 1]] : 0;
+		Datum	   *path = palloc(sizeof(Datum) * (maxd + 1));
+		Datum	   *types = palloc(sizeof(Datum) * Max(maxd, 1));
 
 		for (i = 0; i < w->nvisited; i++)
 		{
@@ -777,11 +804,10 @@ datamesh_column_lineage(PG_FUNCTION_ARGS)
 			int			d = w->depth[n];
 			Datum		values[7];
 			bool		nulls[7] = {false, false, false, false, false, false, false};
-			Datum	   *path = palloc(sizeof(Datum) * (d + 1));
-			Datum	   *types = palloc(sizeof(Datum) * Max(d, 1));
 			bool		allprop;
 			const char *name = g->names[n];
 			const char *dot = strchr(name, '.');
+			MemoryContext oldcxt = MemoryContextSwitchTo(rowcxt);
 
 			WalkPath(g, w, n, path, types, &allprop);
 			values[0] = PointerGetDatum(cstring_to_text_with_len(name, dot - name));
@@ -789,11 +815,14 @@ datamesh_column_lineage(PG_FUNCTION_ARGS)
 			values[2] = Int32GetDatum(d);
 			values[3] = PointerGetDatum(construct_array_builtin(path, d + 1, TEXTOID));
 			values[4] = PointerGetDatum(construct_array_builtin(types, d, TEXTOID));
-			values[5] = CStringGetTextDatum(w->dir == DIR_DOWNSTREAM ? "downstream" : "upstream");
+			values[5] = dirtext;
 			values[6] = BoolGetDatum(allprop);
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+			MemoryContextSwitchTo(oldcxt);
+			MemoryContextReset(rowcxt);
 		}
 	}
+	MemoryContextDelete(rowcxt);
 	return (Datum) 0;
 }
 

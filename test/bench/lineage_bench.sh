@@ -6,7 +6,7 @@
 # from random products; checks that both return the same rows; prints
 # timings, ratios and the cache's memory.  Never fails on timing.
 # Uses PG_CONFIG and DM_PGPORT like test/check.sh; starts the private server
-# if needed and drops its database afterwards.
+# if needed and drops its database afterwards (DM_BENCH_KEEP=1 keeps it).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -20,7 +20,7 @@ eval "$(test/bin/pgserver env)"
 
 db=dm_lineage_bench
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
-trap 'psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true' EXIT
+[ -n "${DM_BENCH_KEEP:-}" ] || trap 'psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true' EXIT
 psql -X -q -d "$db" -c "CREATE EXTENSION datamesh"
 start=$(date +%s)
 psql -X -d "$db" -v ON_ERROR_STOP=1 -f test/bench/lineage_bench.sql
