@@ -140,3 +140,39 @@ SELECT datamesh.impact('raw-users', '{"retype_column": "email"}');
 SELECT datamesh.impact('raw-users', '{"drop_table": true}');
 SELECT datamesh.impact('raw-users', '{"remove_column": "email", "remove_column2": "ssn"}');
 SELECT datamesh.impact('lab-x', '{"remove_column": "a"}');
+
+-- the breaking-DDL guard's consumer list from lineage (datamesh._contract_consumers' columns)
+SELECT * FROM datamesh._lineage_consumers('raw-users');
+SELECT * FROM datamesh._lineage_consumers('marketing-audience');
+
+-- with contracts: an active contract's fields declare tags and types, and
+-- impact names the contracts a change breaks
+\set c `cat test/contracts/good/customer-360-2.3.0.yaml`
+SET ROLE analytics_team;
+SELECT datamesh.publish_contract(:'c') ->> 'result' AS contract;
+RESET ROLE;
+SELECT e -> 'tags' AS tags, (SELECT jsonb_agg(p ->> 'origin' ORDER BY p ->> 'tag', p ->> 'origin') FROM jsonb_array_elements(e -> 'provenance') p) AS origins
+  FROM datamesh.effective_classification('customer-analytics-360', 'email') e;
+SELECT datamesh.column_attributes('customer-analytics-360', 'lifetime_value') ->> 'type' AS lifetime_value_type;
+SELECT datamesh.effective_classification('marketing-audience', 'contact') -> 'tags' AS contact_tags;
+SELECT jsonb_pretty(datamesh.impact('raw-users', '{"remove_column": "email"}') -> 'contracts');
+-- a new contract version for customer-analytics-360 without segment (BACKWARD allows that)
+SELECT i -> 'breaking' AS breaking, i -> 'changed_columns' AS changed, i -> 'contracts' -> 0 ->> 'scope' AS scope
+  FROM datamesh.impact('customer-analytics-360', '{"contract": {"type": "record", "name": "Customer360", "fields": [
+        {"name": "customer_id", "type": "string"}, {"name": "email", "type": ["null", "string"], "pii": true},
+        {"name": "country", "type": "string"}, {"name": "lifetime_value", "type": "double"}]}}') i;
+-- and with a retyped country as well, which BACKWARD refuses
+SELECT jsonb_pretty(i - '{change,downstream_products,affected_columns,consumers,compatibility}'::text[]) AS impact,
+       (SELECT jsonb_agg(jsonb_build_object('change', x ->> 'change_kind', 'path', x ->> 'path', 'severity', x ->> 'severity')
+                         ORDER BY x ->> 'path', x ->> 'change_kind')
+          FROM jsonb_array_elements(i -> 'compatibility') x WHERE x ->> 'severity' = 'breaking') AS breaking_rows
+  FROM datamesh.impact('customer-analytics-360', '{"contract": {"type": "record", "name": "Customer360", "fields": [
+        {"name": "customer_id", "type": "string"}, {"name": "email", "type": ["null", "string"], "pii": true},
+        {"name": "country", "type": "int"}, {"name": "lifetime_value", "type": "double"}]}}') i;
+
+-- every column of a product as the policy engine sees it (datamesh._product_columns' shape)
+SELECT c ->> 'name' AS name, c ->> 'type' AS type, c -> 'tags' AS tags, c ->> 'classification' AS classification,
+       c -> 'pii' AS pii
+  FROM jsonb_array_elements(datamesh._lineage_product_columns('customer-analytics-360', NULL)) c;
+SELECT c ->> 'name' AS name, c ->> 'type' AS type, c -> 'tags' AS tags, c ->> 'classification' AS classification
+  FROM jsonb_array_elements(datamesh._lineage_product_columns('raw-users', '1.0.0')) c;

@@ -597,6 +597,7 @@ DECLARE
     f jsonb;
     r record;
     c text;
+    n bigint;
 BEGIN
     -- 1. declared through set_column_tags
     SELECT t.tags, t.classification INTO r FROM datamesh.column_tags t
@@ -647,7 +648,8 @@ BEGIN
              WHERE k.product_id = $1 AND k.status = 'active' AND f.name = $2
              ORDER BY k.version DESC LIMIT 1 $q$
            INTO r USING pid, col;
-        IF r IS NOT NULL THEN
+        GET DIAGNOSTICS n = ROW_COUNT;
+        IF n > 0 THEN
             typ := coalesce(typ, r.type);
             IF r.pii THEN
                 tags := tags || jsonb_build_object('tag', 'pii', 'origin', 'contract');
@@ -779,6 +781,60 @@ END
 $fn$;
 COMMENT ON FUNCTION datamesh.column_attributes(pg_catalog.text, pg_catalog.text) IS
     'a column as the policy engine sees it: name, type, tags (propagated included), strongest classification, pii, provenance';
+
+/*
+ * Every known column of a product with its attributes, in the shape of the
+ * policy engine's datamesh._product_columns (branch policy): the fields of
+ * the version's schema in order, then the other columns lineage knows
+ * (column tags, column lineage targets, columns of in-database output
+ * ports) by name.  Undeclared values read type "unknown" and classification
+ * "unclassified" as there.
+ */
+CREATE FUNCTION datamesh._lineage_product_columns(product_id pg_catalog.text, version datamesh.semver)
+    RETURNS pg_catalog.jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+DECLARE
+    pid text := datamesh._lookup_product(product_id);
+    ver datamesh.semver := datamesh._lookup_version(pid, version);
+    result jsonb := '[]';
+    col text;
+    a jsonb;
+BEGIN
+    FOR col IN
+        WITH fields AS (
+            SELECT e.name, e.ord
+              FROM datamesh.product_versions v
+             CROSS JOIN LATERAL datamesh._lineage_schema_fields(v.schema) WITH ORDINALITY AS e(name, type, ord)
+             WHERE v.product_id = pid AND v.version OPERATOR(datamesh.=) ver),
+        others AS (
+            SELECT t.column_name AS name FROM datamesh.column_tags t WHERE t.product_id = pid
+            UNION SELECT e.target_column FROM datamesh.column_lineage_edges e WHERE e.target_product = pid
+            UNION SELECT e.source_column FROM datamesh.column_lineage_edges e WHERE e.source_product = pid
+            UNION SELECT a.attname::text FROM datamesh.output_ports o
+                    JOIN pg_attribute a ON a.attrelid = o.relation AND a.attnum > 0 AND NOT a.attisdropped
+                   WHERE o.product_id = pid AND o.version OPERATOR(datamesh.=) ver)
+        SELECT x.name FROM (
+            SELECT f.name, f.ord AS k1, NULL::text AS k2 FROM fields f
+            UNION ALL
+            SELECT o.name, NULL, o.name FROM others o WHERE NOT EXISTS (SELECT FROM fields f WHERE f.name = o.name)) x
+         ORDER BY x.k1 NULLS LAST, x.k2
+    LOOP
+        a := datamesh.column_attributes(pid, col);
+        result := result || jsonb_build_object(
+            'name', col,
+            'type', coalesce(a ->> 'type', 'unknown'),
+            'tags', a -> 'tags',
+            'classification', coalesce(a ->> 'classification', 'unclassified'),
+            'pii', a -> 'pii',
+            'provenance', a -> 'provenance');
+    END LOOP;
+    RETURN result;
+END
+$fn$;
+COMMENT ON FUNCTION datamesh._lineage_product_columns(pg_catalog.text, datamesh.semver) IS
+    'internal: every known column of a product with its attributes, propagated tags included (for the policy engine)';
 
 ------------------------------------------------------------ impact analysis
 
@@ -952,13 +1008,16 @@ BEGIN
     IF have_contracts THEN
         EXECUTE $q$
             SELECT coalesce(jsonb_agg(jsonb_build_object('product_id', f.product_id, 'version', f.version::text,
-                                                         'field', f.name, 'reason', x.reason) ORDER BY f.product_id, f.version, f.name), '[]')
+                                                         'field', f.name, 'scope', x.scope, 'reason', x.reason)
+                                      ORDER BY f.product_id, f.version, f.name), '[]')
               FROM datamesh.contracts k
               JOIN datamesh.contract_fields f ON f.product_id = k.product_id AND f.version OPERATOR(datamesh.=) k.version
-              JOIN (SELECT $1 AS product_id, c ->> 'column' AS name, 'the change ' || (c ->> 'change') || ' this field' AS reason
+              JOIN (SELECT $1 AS product_id, c ->> 'column' AS name, 'own' AS scope,
+                           'the change ' || (c ->> 'change') || ' this field' AS reason
                       FROM jsonb_array_elements($2) c
                     UNION
-                    SELECT a ->> 'product_id', a ->> 'column', 'derived from ' || $1 || '.' || (a ->> 'caused_by') || ' (' || (a ->> 'severity') || ')'
+                    SELECT a ->> 'product_id', a ->> 'column', 'downstream',
+                           'derived from ' || $1 || '.' || (a ->> 'caused_by') || ' (' || (a ->> 'severity') || ')'
                       FROM jsonb_array_elements($3) a) x
                 ON x.product_id = f.product_id AND x.name = f.name
              WHERE k.status = 'active' $q$
@@ -969,9 +1028,12 @@ BEGIN
         'product_id', pid,
         'change', change,
         'changed_columns', changed,
+        -- a new contract version breaks what the compatibility checker says it
+        -- breaks; a column change also breaks the product's own active contracts
         'breaking', coalesce(compat_breaking, false)
                     OR EXISTS (SELECT FROM jsonb_array_elements(products) p WHERE p ->> 'status' = 'breaks')
-                    OR jsonb_array_length(contracts) > 0,
+                    OR EXISTS (SELECT FROM jsonb_array_elements(contracts) k
+                                WHERE k ->> 'scope' = 'downstream' OR kind <> 'contract'),
         'compatibility', compat,
         'downstream_products', products,
         'affected_columns', affected,
@@ -999,6 +1061,25 @@ END
 $fn$;
 COMMENT ON FUNCTION datamesh.impact_consumers(pg_catalog.text, pg_catalog.jsonb) IS
     'products downstream of a product (nearest first); with a change, only those it breaks, may break or cannot tell';
+
+-- The breaking-DDL guard's consumer list, from lineage: same columns as
+-- datamesh._contract_consumers (branch live), every downstream product
+CREATE FUNCTION datamesh._lineage_consumers(product_id pg_catalog.text)
+    RETURNS TABLE (consumer pg_catalog.text, consumer_version datamesh.semver, via pg_catalog.text)
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+    SELECT l.product_id, pr.current_version,
+           CASE WHEN l.depth = 1
+                THEN replace(replace(replace(l.edge_types[1], 'input_port', 'input port'), 'column_lineage', 'column lineage'), ',', ', ')
+                ELSE 'downstream via ' || array_to_string(l.path[2:l.depth], ' -> ') END
+      FROM datamesh.lineage(_lineage_consumers.product_id, 'downstream', NULL, NULL) l
+      JOIN datamesh.products pr ON pr.product_id = l.product_id
+     WHERE l.node_type = 'product'
+     ORDER BY l.depth, l.product_id
+$fn$;
+COMMENT ON FUNCTION datamesh._lineage_consumers(pg_catalog.text) IS
+    'internal: every product downstream of a product with its current version and how it is reached (for the breaking-DDL guard)';
 
 ------------------------------------------------------------------ diagrams
 
@@ -1110,6 +1191,8 @@ GRANT EXECUTE ON FUNCTION datamesh.lineage(pg_catalog.text, pg_catalog.text, pg_
                           datamesh._lineage_propagates(pg_catalog.text),
                           datamesh._declared_column(pg_catalog.text, pg_catalog.text),
                           datamesh._lineage_schema_fields(pg_catalog.jsonb),
+                          datamesh._lineage_product_columns(pg_catalog.text, datamesh.semver),
+                          datamesh._lineage_consumers(pg_catalog.text),
                           datamesh._mermaid_label(pg_catalog.text),
                           datamesh._dot_quote(pg_catalog.text)
    TO datamesh_reader;
