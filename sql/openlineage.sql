@@ -111,9 +111,15 @@ SELECT datamesh.ingest_openlineage('{"eventTime": "2026-11-30T11:00:00+01:00", "
                  "facets": {"columnLineage": {"fields": {"revenue": {"inputFields": [
                      {"namespace": "postgres://db.internal:5432", "name": "sales.orders", "field": "total"}],
                      "transformationType": "IDENTITY", "transformationDescription": "sum"}}}}}]}') - 'run_id' AS result;
+-- outputs without facets
+SELECT datamesh.ingest_openlineage('{"eventType": "RUNNING", "eventTime": "2026-11-30T12:00:00Z", "run": {"runId": "0190c0de-0000-7000-8000-000000000003"},
+    "job": {"namespace": "dbt", "name": "catalog_copy"},
+    "inputs": [{"namespace": "postgres://db.internal:5432", "name": "catalog.products"}],
+    "outputs": [{"namespace": "s3://lake", "name": "catalog/products"}]}') - 'run_id' AS result;
 RESET ROLE;
 SELECT source_name, source_field, target_name, target_field, transformation, description
   FROM datamesh.openlineage_column_edges WHERE job_namespace = 'dbt';
+SELECT product_id, depth, node_type FROM datamesh.lineage('product-catalog');
 
 -- malformed events: a clear error naming the JSON path, nothing written
 SELECT pg_temp.ol_counts() AS before \gset

@@ -286,6 +286,7 @@ GraphLoad(GraphKind kind)
 	PG_TRY();
 	{
 		int			save_nestlevel;
+		int			k;
 
 		/*
 		 * The views are cheap to scan but their estimated cost can exceed
@@ -350,11 +351,11 @@ GraphLoad(GraphKind kind)
 		GraphBuildAdjacency(g, g->edge_src, g->edge_dst, &g->out_start, &g->out_edges);
 		GraphBuildAdjacency(g, g->edge_dst, g->edge_src, &g->in_start, &g->in_edges);
 		g->name_texts = palloc(sizeof(Datum) * Max(g->nnodes, 1));
-		for (int i = 0; i < g->nnodes; i++)
-			g->name_texts[i] = CStringGetTextDatum(g->names[i]);
+		for (k = 0; k < g->nnodes; k++)
+			g->name_texts[k] = CStringGetTextDatum(g->names[k]);
 		g->type_texts = palloc(sizeof(Datum) * Max(g->ntypes, 1));
-		for (int i = 0; i < g->ntypes; i++)
-			g->type_texts[i] = CStringGetTextDatum(g->types[i]);
+		for (k = 0; k < g->ntypes; k++)
+			g->type_texts[k] = CStringGetTextDatum(g->types[k]);
 		MemoryContextSwitchTo(oldcxt);
 	}
 	PG_CATCH();

@@ -174,7 +174,7 @@ BEGIN
                 'namespace', ds ->> 'namespace', 'name', ds ->> 'name', 'direction', left(section, -1),
                 'fields', CASE WHEN jsonb_typeof(ds #> '{facets,schema,fields}') = 'array'
                                THEN ds #> '{facets,schema,fields}' ELSE '[]' END);
-            CONTINUE WHEN section = 'inputs' OR NOT (ds -> 'facets') ? 'columnLineage';
+            CONTINUE WHEN section = 'inputs' OR NOT coalesce((ds -> 'facets') ? 'columnLineage', false);
             -- the columnLineage facet of an output
             p := p || '.facets.columnLineage';
             IF jsonb_typeof(ds #> '{facets,columnLineage}') <> 'object'
