@@ -108,8 +108,8 @@ SELECT (s -> 'product_graph' ->> 'nodes')::int AS cached_nodes, (s -> 'product_g
 
 SET client_min_messages = warning;  -- depth-5 walks are cut, by design
 \o /dev/null
-SELECT pg_temp.measure('closure', 15);
-SELECT pg_temp.measure('depth5', 200);
+SELECT pg_temp.measure('closure', 30);
+SELECT pg_temp.measure('depth5', 300);
 \o
 RESET client_min_messages;
 
