@@ -95,6 +95,8 @@ SELECT source_name, source_field, target_name, target_field, transformation, des
 SELECT * FROM datamesh.lineage('customer-analytics-360', 'upstream');
 SELECT * FROM datamesh.lineage('job:spark-prod/build_customer_360', 'both');
 SELECT * FROM datamesh.lineage('dataset:s3://crm-exports/contacts.csv');
+-- seed 001's lists name products only (not the job, not the unknown dataset)
+SELECT datamesh.get_product_lineage('customer-analytics-360') AS c360, datamesh.get_product_lineage('raw-users') AS raw_users;
 SELECT datamesh.lineage_mermaid('customer-analytics-360', 'upstream');
 -- column edges between mapped datasets are column lineage of the products
 SELECT source_product, source_column, target_product, target_column, transformation, origin, propagates

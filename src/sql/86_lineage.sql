@@ -299,21 +299,25 @@ CREATE FUNCTION datamesh.lineage_cache_stats() RETURNS pg_catalog.jsonb
 COMMENT ON FUNCTION datamesh.lineage_cache_stats() IS
     'this backend''s cached lineage graphs: whether cached, builds, nodes, edges, bytes';
 
--- Seed 001's shape: direct upstream and downstream products
+-- Seed 001's shape: direct upstream and downstream products (through jobs
+-- and unmapped datasets, not through other products)
 CREATE FUNCTION datamesh.get_product_lineage(product_id pg_catalog.text) RETURNS pg_catalog.jsonb
     LANGUAGE sql STABLE
     SET search_path = pg_catalog, pg_temp
+    SET client_min_messages = warning  -- the depth bound is the point here, not news
     AS $fn$
     SELECT jsonb_build_object(
-        'upstream', coalesce((SELECT jsonb_agg(l.product_id ORDER BY l.product_id)
-                                FROM datamesh.lineage(get_product_lineage.product_id, 'upstream', 1, NULL) l
-                               WHERE l.node_type = 'product'), '[]'),
-        'downstream', coalesce((SELECT jsonb_agg(l.product_id ORDER BY l.product_id)
-                                  FROM datamesh.lineage(get_product_lineage.product_id, 'downstream', 1, NULL) l
-                                 WHERE l.node_type = 'product'), '[]'))
+        'upstream', coalesce((SELECT jsonb_agg(DISTINCT l.product_id)
+                                FROM datamesh.lineage(get_product_lineage.product_id, 'upstream', 2, NULL) l
+                               WHERE l.node_type = 'product'
+                                 AND NOT EXISTS (SELECT FROM unnest(l.path[2:l.depth]) x WHERE x !~ '^(job|dataset):')), '[]'),
+        'downstream', coalesce((SELECT jsonb_agg(DISTINCT l.product_id)
+                                  FROM datamesh.lineage(get_product_lineage.product_id, 'downstream', 2, NULL) l
+                                 WHERE l.node_type = 'product'
+                                   AND NOT EXISTS (SELECT FROM unnest(l.path[2:l.depth]) x WHERE x !~ '^(job|dataset):')), '[]'))
 $fn$;
 COMMENT ON FUNCTION datamesh.get_product_lineage(pg_catalog.text) IS
-    'seed 001 shape: {"upstream": [direct input products], "downstream": [products that consume this one]}';
+    'seed 001 shape: {"upstream": [products it reads], "downstream": [products that read it]}, directly or through a job';
 
 ------------------------------------------------------------- column edges
 
