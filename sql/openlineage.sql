@@ -122,6 +122,15 @@ RESET ROLE;
 SELECT source_name, source_field, target_name, target_field, transformation, description
   FROM datamesh.openlineage_column_edges WHERE job_namespace = 'dbt';
 SELECT product_id, depth, node_type FROM datamesh.lineage('product-catalog');
+-- a job between two products: seed 001's lists see through it
+SET ROLE ol_pipeline;
+SELECT datamesh.ingest_openlineage('{"eventType": "COMPLETE", "eventTime": "2026-11-30T13:00:00Z", "run": {"runId": "0190c0de-0000-7000-8000-000000000004"},
+    "job": {"namespace": "airflow", "name": "enrich_interactions"},
+    "inputs": [{"namespace": "postgres://db.internal:5432", "name": "catalog.products"}],
+    "outputs": [{"namespace": "postgres://db.internal:5432", "name": "events.user_interactions"}]}') ->> 'job' AS job;
+RESET ROLE;
+SELECT datamesh.get_product_lineage('user-interactions') AS user_interactions,
+       datamesh.get_product_lineage('product-catalog') AS product_catalog;
 
 -- malformed events: a clear error naming the JSON path, nothing written
 SELECT pg_temp.ol_counts() AS before \gset
