@@ -189,6 +189,8 @@ SELECT pg_catalog.regexp_replace(s.value OPERATOR(pg_catalog.->>) 'product', '^[
            CASE WHEN pg_catalog.jsonb_typeof(cur.manifest OPERATOR(pg_catalog.#>) '{spec,lineage}') OPERATOR(pg_catalog.=) 'array'
                 THEN cur.manifest OPERATOR(pg_catalog.#>) '{spec,lineage}' ELSE '[]'::pg_catalog.jsonb END) l
  CROSS JOIN LATERAL pg_catalog.jsonb_array_elements(l.value OPERATOR(pg_catalog.->) 'sources') s
+ -- only manifests with a lineage section (also keeps the row estimate, and so JIT, down)
+ WHERE (cur.manifest OPERATOR(pg_catalog.->) 'spec') OPERATOR(pg_catalog.?) 'lineage'
 UNION ALL
 SELECT ms.product_id, e.source_field, mt.product_id, e.target_field, e.transformation,
        e.description, NULL, false, 'openlineage', datamesh._lineage_propagates(e.transformation)
@@ -895,11 +897,6 @@ DECLARE
     consumers jsonb := '[]';
     contracts jsonb := '[]';
     have_contracts bool := to_regclass('datamesh.contracts') IS NOT NULL AND to_regclass('datamesh.contract_fields') IS NOT NULL;
-    c jsonb;
-    r record;
-    sev text;
-    status text;
-    cols jsonb;
 BEGIN
     IF change IS NULL OR jsonb_typeof(change) <> 'object' OR (SELECT count(*) FROM jsonb_object_keys(change)) <> 1 THEN
         RAISE EXCEPTION 'invalid change: expected an object with one key'
@@ -969,43 +966,48 @@ BEGIN
                   HINT = 'Use remove_column, rename_column, retype_column or contract.';
     END IF;
 
-    -- downstream columns of every changed column
-    FOR c IN SELECT * FROM jsonb_array_elements(changed) LOOP
-        FOR r IN SELECT l.* FROM datamesh.column_lineage(pid, c ->> 'column', 'downstream', NULL, NULL) l
-                  ORDER BY l.depth, l.product_id, l.column_name LOOP
-            sev := CASE WHEN c ->> 'change' <> 'retyped' THEN 'breaks'
-                        WHEN r.transformations <@ '{identity,rename,filter,join}'::text[] THEN 'breaks'
-                        ELSE 'review' END;
-            affected := affected || jsonb_build_object(
-                'product_id', r.product_id, 'column', r.column_name, 'depth', r.depth,
-                'caused_by', c ->> 'column', 'change', c ->> 'change', 'severity', sev,
-                'path', to_jsonb(r.path), 'transformations', to_jsonb(r.transformations));
-        END LOOP;
-    END LOOP;
+    -- downstream columns of every changed column (one query: no quadratic appends)
+    SELECT coalesce(jsonb_agg(jsonb_build_object(
+               'product_id', l.product_id, 'column', l.column_name, 'depth', l.depth,
+               'caused_by', c.c ->> 'column', 'change', c.c ->> 'change',
+               'severity', CASE WHEN c.c ->> 'change' <> 'retyped' THEN 'breaks'
+                                WHEN l.transformations <@ '{identity,rename,filter,join}'::text[] THEN 'breaks'
+                                ELSE 'review' END,
+               'path', to_jsonb(l.path), 'transformations', to_jsonb(l.transformations))
+               ORDER BY c.i, l.depth, l.product_id, l.column_name), '[]')
+      INTO affected
+      FROM jsonb_array_elements(changed) WITH ORDINALITY AS c(c, i)
+     CROSS JOIN LATERAL datamesh.column_lineage(pid, c.c ->> 'column', 'downstream', NULL, NULL) l;
 
     -- downstream products, and the direct ones as consumers
-    FOR r IN SELECT l.*, p.domain, d.owner::text AS owner
-               FROM datamesh.lineage(pid, 'downstream', NULL, NULL) l
-               JOIN datamesh.data_products p ON p.product_id = l.product_id
-               JOIN datamesh.domains d ON d.name = p.domain
-              WHERE l.node_type = 'product'
-              ORDER BY l.depth, l.product_id LOOP
-        SELECT coalesce(jsonb_agg(DISTINCT a ->> 'column'), '[]') INTO cols
-          FROM jsonb_array_elements(affected) a WHERE a ->> 'product_id' = r.product_id;
-        status := CASE
-            WHEN EXISTS (SELECT FROM jsonb_array_elements(affected) a
-                          WHERE a ->> 'product_id' = r.product_id AND a ->> 'severity' = 'breaks') THEN 'breaks'
-            WHEN jsonb_array_length(cols) > 0 THEN 'review'
-            WHEN EXISTS (SELECT FROM datamesh.column_lineage_edges e WHERE e.target_product = r.product_id) THEN 'not affected'
-            ELSE 'unknown' END;
-        products := products || jsonb_build_object('product_id', r.product_id, 'domain', r.domain, 'depth', r.depth,
-                                                   'path', to_jsonb(r.path), 'status', status, 'affected_columns', cols);
-        IF r.depth = 1 THEN
-            consumers := consumers || jsonb_build_object('product_id', r.product_id, 'domain', r.domain, 'owner', r.owner,
-                                                         'via', to_jsonb(string_to_array(r.edge_types[1], ',')),
-                                                         'status', status, 'affected_columns', cols);
-        END IF;
-    END LOOP;
+    WITH aff AS (
+        SELECT a ->> 'product_id' AS product_id, jsonb_agg(DISTINCT a ->> 'column') AS cols,
+               bool_or(a ->> 'severity' = 'breaks') AS breaks
+          FROM jsonb_array_elements(affected) a GROUP BY 1),
+    declared AS (
+        SELECT DISTINCT e.target_product AS product_id FROM datamesh.column_lineage_edges e),
+    d AS (
+        SELECT l.product_id, l.depth, l.path, l.edge_types, p.domain, dm.owner::text AS owner,
+               coalesce(aff.cols, '[]') AS cols,
+               CASE WHEN aff.breaks THEN 'breaks'
+                    WHEN aff.product_id IS NOT NULL THEN 'review'
+                    WHEN dc.product_id IS NOT NULL THEN 'not affected'
+                    ELSE 'unknown' END AS status
+          FROM datamesh.lineage(pid, 'downstream', NULL, NULL) l
+          JOIN datamesh.data_products p ON p.product_id = l.product_id
+          JOIN datamesh.domains dm ON dm.name = p.domain
+          LEFT JOIN aff ON aff.product_id = l.product_id
+          LEFT JOIN declared dc ON dc.product_id = l.product_id
+         WHERE l.node_type = 'product')
+    SELECT coalesce(jsonb_agg(jsonb_build_object('product_id', d.product_id, 'domain', d.domain, 'depth', d.depth,
+                                                 'path', to_jsonb(d.path), 'status', d.status, 'affected_columns', d.cols)
+                              ORDER BY d.depth, d.product_id), '[]'),
+           coalesce(jsonb_agg(jsonb_build_object('product_id', d.product_id, 'domain', d.domain, 'owner', d.owner,
+                                                 'via', to_jsonb(string_to_array(d.edge_types[1], ',')),
+                                                 'status', d.status, 'affected_columns', d.cols)
+                              ORDER BY d.product_id) FILTER (WHERE d.depth = 1), '[]')
+      INTO products, consumers
+      FROM d;
 
     -- contracts: the product's own active contracts holding a changed field,
     -- and active contracts of downstream products holding an affected column
