@@ -229,9 +229,9 @@ e AS (
       FROM datamesh.column_lineage_edges c
      WHERE c.source_product OPERATOR(pg_catalog.<>) c.target_product
     UNION ALL
-    SELECT CASE io.direction WHEN 'input' THEN ds.node
+    SELECT CASE WHEN io.direction OPERATOR(pg_catalog.=) 'input' THEN ds.node
                 ELSE 'job:' OPERATOR(pg_catalog.||) io.job_namespace OPERATOR(pg_catalog.||) '/' OPERATOR(pg_catalog.||) io.job_name END,
-           CASE io.direction WHEN 'input'
+           CASE WHEN io.direction OPERATOR(pg_catalog.=) 'input'
                 THEN 'job:' OPERATOR(pg_catalog.||) io.job_namespace OPERATOR(pg_catalog.||) '/' OPERATOR(pg_catalog.||) io.job_name
                 ELSE ds.node END,
            io.direction
