@@ -1132,6 +1132,9 @@ BEGIN
           JOIN jsonb_array_elements(g -> 'nodes') WITH ORDINALITY AS t(n, i) ON t.n ->> 'id' = e ->> 'target'
          ORDER BY k);
     out := out || ARRAY['    classDef root stroke-width:3px', '    class n0 root'];
+    IF (g -> 'truncated')::bool THEN
+        out := out || '    %% cut by max_depth or by the 500-node bound: more lineage exists'::text;
+    END IF;
     RETURN array_to_string(out, E'\n');
 END
 $fn$;
@@ -1157,6 +1160,9 @@ BEGIN
         SELECT format('    %s -> %s [label=%s];', datamesh._dot_quote(e ->> 'source'), datamesh._dot_quote(e ->> 'target'),
                       datamesh._dot_quote(replace(e ->> 'type', ',', ', ')))
           FROM jsonb_array_elements(g -> 'edges') WITH ORDINALITY AS x(e, k) ORDER BY k);
+    IF (g -> 'truncated')::bool THEN
+        out := out || '    // cut by max_depth or by the 500-node bound: more lineage exists'::text;
+    END IF;
     out := out || '}'::text;
     RETURN array_to_string(out, E'\n');
 END
