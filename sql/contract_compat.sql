@@ -212,3 +212,29 @@ SELECT pg_temp.err($q$SELECT * FROM datamesh.check_compatibility('[{"name": "a",
 SELECT pg_temp.err($q$SELECT datamesh.is_compatible(ARRAY['[]', '[{"name": "a"}]']::jsonb[], '[]'::jsonb, 'FULL_TRANSITIVE')$q$);
 SELECT pg_temp.err($q$SELECT datamesh.is_compatible(ARRAY[NULL]::jsonb[], '[]'::jsonb, 'FULL')$q$);
 SELECT pg_temp.err($q$SELECT datamesh.is_compatible(ARRAY[['[]'::jsonb]], '[]'::jsonb, 'FULL')$q$);
+
+--
+-- Format detection: schema_format, and the rules that follow from it
+--
+SELECT schema_format(s) AS format, s
+  FROM (VALUES ('[{"name": "a", "type": "int"}]'::jsonb),
+               ('{"fields": [{"name": "a", "type": "int"}]}'),
+               ('{"type": "record", "name": "R", "fields": [{"name": "a", "type": "int"}]}'),
+               ('{"type": "record", "name": "R", "fields": [{"name": "a", "type": "int", "required": true}]}'),
+               ('{"type": "record", "name": "R", "fields": [{"name": "a", "type": "integer"}]}'),
+               ('{"type": "record", "name": "R", "fields": [{"name": "a", "type": ["null", "integer"]}]}'),
+               ('{"type": "record", "name": "R", "fields": [{"name": "a", "type": {"type": "record", "name": "S", "fields": [{"name": "x", "type": "int", "required": true}]}}]}'),
+               ('{"type": "object", "properties": {"a": {"type": "integer"}}}'),
+               ('{"$schema": "http://json-schema.org/draft-07/schema#", "properties": {}}'),
+               ('{"format": "avro", "compatibility": "backward", "definition": {"type": "record", "name": "R", "fields": [{"name": "a", "type": "long"}]}}')) t(s);
+-- "float" is 32-bit in Avro and double precision natively (like SQL's float)
+SELECT (SELECT sql_type FROM schema_fields('{"type": "record", "name": "R", "fields": [{"name": "a", "type": "float"}]}')) AS avro_float,
+       (SELECT sql_type FROM schema_fields('[{"name": "a", "type": "float"}]')) AS native_float;
+-- a record with an invalid Avro field name is native when another field is native
+SELECT name, sql_type, nullable FROM schema_fields('{"type": "record", "name": "R", "fields": [{"name": "a-b", "type": "int"}, {"name": "c", "type": "text", "required": true}]}');
+-- ... and an Avro error when every field is pure Avro
+SELECT pg_temp.err($q$SELECT datamesh.schema_format('{"type": "record", "name": "R", "fields": [{"name": "a-b", "type": "int"}, {"name": "c", "type": "string"}]}')$q$);
+-- Avro against native: the native (SQL) rules apply
+SELECT change_kind, path, old_reads_new, new_reads_old
+  FROM check_compatibility('{"type": "record", "name": "R", "fields": [{"name": "a", "type": "int"}, {"name": "b", "type": ["null", "string"], "default": null}]}',
+                           '[{"name": "a", "type": "bigint", "required": true}]');

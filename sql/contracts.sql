@@ -142,6 +142,47 @@ SELECT ordinal, name, type, sql_type, nullable, required, is_unique, min_value, 
        max_null_rate, doc
   FROM datamesh.contract_fields WHERE product_id = 'ct-events' ORDER BY ordinal;
 
+---------------------------------------------------------------- versioning
+-- each new version is checked against the earlier ones in the product's
+-- mode (seed 002 says backward) and its declared semver bump against the
+-- one its changes need; what is refused is listed change by change
+\set nickname '      - name: nickname\n        type: ["null", "string"]\n        doc: "What the customer wants to be called"\n        required: false\n'
+\set country '      - name: country\n        type: string\n        doc: "Customer country (ISO 3166-1 alpha-2)"\n        required: true\n        pii: false\n'
+SET ROLE ct_owner;
+-- an optional field: a minor version
+SELECT datamesh.publish_contract(replace(replace(:'seed002', '2.3.0', '2.4.0'), '      - name: segment', :'nickname' || '      - name: segment'))
+       - 'warnings' AS minor;
+-- documentation only: a patch
+SELECT datamesh.publish_contract(replace(replace(replace(:'seed002', '2.3.0', '2.4.1'), '      - name: segment', :'nickname' || '      - name: segment'),
+                                         'Customer segment', 'Segment of the customer')) ->> 'declared_bump' AS patch;
+-- removing a field in a minor version, an added field in a patch
+SELECT datamesh.publish_contract(replace(replace(replace(:'seed002', '2.3.0', '2.5.0'), '      - name: segment', :'nickname' || '      - name: segment'),
+                                         :'country', ''));
+SELECT datamesh.publish_contract(replace(replace(:'seed002', '2.3.0', '2.4.2'), '      - name: segment',
+                                         :'nickname' || replace(:'nickname', 'nickname', 'alias') || '      - name: segment'));
+-- several changes at once: every one is listed
+SELECT datamesh.publish_contract(replace(replace(replace(replace(:'seed002', '2.3.0', '2.5.0'), :'country', ''),
+                                                 'type: double', 'type: long'), E'        required: true\n        pii: false\n        enum',
+                                         E'        required: false\n        pii: false\n        enum'));
+-- loosening the mode is a broken promise too; and versions only go up within a major line
+SELECT datamesh.publish_contract(replace(replace(replace(:'seed002', '2.3.0', '2.5.0'), '      - name: segment', :'nickname' || '      - name: segment'),
+                                         'compatibility: backward', 'compatibility: none'));
+SELECT datamesh.publish_contract(replace(:'seed002', '2.3.0', '2.3.5'));
+-- the way forward for a breaking change: a new major version
+SELECT datamesh.publish_contract(replace(replace(:'seed002', '2.3.0', '3.0.0'), :'country', '')) - 'warnings' AS major;
+RESET ROLE;
+SELECT version, status, compatibility, (SELECT count(*) FROM datamesh.contract_fields f
+                                         WHERE f.product_id = c.product_id AND f.version::text = c.version::text) AS fields
+  FROM datamesh.contracts c WHERE product_id = 'customer-analytics-360' ORDER BY version;
+-- ct-orders says nothing about its mode: FULL, the checker's default.  A
+-- required field without a default breaks it (old data has no value for it)
+SET ROLE ct_owner;
+SELECT datamesh.publish_contract(replace(replace(:'orders', 'VERSION', '1.1.0'), 'EXTRA', E'  port: orders\n')
+                                 || E'      - {name: channel, type: string, required: true}\n');
+SELECT datamesh.publish_contract(replace(replace(:'orders', 'VERSION', '1.1.0'), 'EXTRA', E'  port: orders\n')
+                                 || E'      - {name: channel, type: string, required: true, default: web}\n') ->> 'result' AS with_default;
+RESET ROLE;
+
 ------------------------------------------- Avro and JSON Schema schemas
 SELECT jsonb_pretty(datamesh.validate_contract($$
 apiVersion: datamesh.io/v1
@@ -239,6 +280,14 @@ SELECT datamesh.retire_contract('ct-api-only', '0.1.0');
 SELECT datamesh.activate_contract('ct-api-only', '0.1.0');
 SELECT datamesh.deprecate_contract('ct-api-only', '9.0.0');
 SELECT datamesh.deprecate_contract('ct-no-such-product', '1.0.0');
+-- 0.y.z: each 0.y is a line of its own (0.1.0 is retired, so 0.2.0 is checked
+-- against nothing); within a line the bump rules hold; the 0.1 line may still grow
+SELECT datamesh.publish_contract(replace(replace(replace(:'orders', 'VERSION', '0.2.0'), 'EXTRA', ''), 'ct-orders', 'ct-api-only'))
+       ->> 'result' AS zero_two;
+SELECT datamesh.publish_contract(replace(replace(replace(:'orders', 'VERSION', '0.2.1'), 'EXTRA', ''), 'ct-orders', 'ct-api-only')
+                                 || E'      - {name: note, type: string}\n') ->> 'declared_bump' AS patch_adds_field;
+SELECT datamesh.publish_contract(replace(replace(replace(:'orders', 'VERSION', '0.1.1'), 'EXTRA', ''), 'ct-orders', 'ct-api-only'))
+       ->> 'result' AS older_zero_line;
 RESET ROLE;
 SELECT version, status, deprecated_date IS NOT NULL AS has_deprecated_date, published_by, status_changed_by
   FROM datamesh.contracts WHERE product_id = 'ct-api-only' ORDER BY version;
@@ -289,6 +338,28 @@ INSERT INTO ct_scaffold.events (event_id, event_type, occurred_at, amount) VALUE
 INSERT INTO ct_scaffold.events (event_id, event_type, occurred_at, user_agent) VALUES ('e4', 'view', '2026-01-01', '1x');
 INSERT INTO ct_scaffold.events (event_id, event_type, occurred_at) VALUES ('e1', 'view', '2026-01-02');
 RESET ROLE;
+
+-- identifiers and literals from a contract are quoted: a field name, a
+-- pattern or a doc cannot inject SQL into the DDL the caller runs
+SET ROLE ct_owner;
+SELECT datamesh.publish_contract($$
+apiVersion: datamesh.io/v1
+kind: DataContract
+metadata: {product_id: ct-events, version: 2.0.0, description: "it's \"quoted\"; DROP TABLE ct.orders; --"}
+schema:
+  primary_key: ["Order ID"]
+  definition:
+    fields:
+      - {name: "Order ID", type: long, doc: "the key'); DROP TABLE ct.orders; --"}
+      - {name: select, type: string, enum: ["a'b", "c"], default: "a'b"}
+      - {name: "x\"); DROP TABLE ct.orders; --", type: string, pattern: "^'[a-z]+$"}
+$$) ->> 'result' AS hostile_names;
+SELECT datamesh.contract_ddl('ct-events', '2.0.0', 'ct_scaffold."Hostile Names"');
+SELECT datamesh.scaffold_table('ct-events', 'ct_scaffold."Hostile Names"', '2.0.0') AS scaffolded;
+RESET ROLE;
+SELECT a.attname, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull
+  FROM pg_attribute a WHERE a.attrelid = 'ct_scaffold."Hostile Names"'::regclass AND a.attnum > 0 ORDER BY a.attnum;
+SELECT count(*) AS orders_still_there FROM ct.orders;
 
 ------------------------------------------------------------------ cleanup
 SET ROLE ct_owner;

@@ -28,6 +28,7 @@
 #include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/numeric.h"
 
 #include "contract_compat.h"
@@ -400,6 +401,8 @@ ReadName(CompatCtx *ctx, const CType *r, const CType *w, const Path *path)
 
 	if (strcmp(r->fullname, w->fullname) == 0)
 		return true;
+	if (ctx->format != SF_AVRO && (*r->fullname == '\0' || *w->fullname == '\0'))
+		return true;			/* an anonymous record (a bare list of fields) */
 	ok = ctx->format == SF_AVRO ? NamesMatch(r, w) : true;
 	Emit(ctx, "name_changed", path, NULL, JStr(o->fullname), JStr(n->fullname), ok,
 		 ctx->format == SF_AVRO ? BC_MINOR : BC_PATCH,
@@ -467,6 +470,12 @@ ReadScalar(CompatCtx *ctx, const CType *r, const CType *w, const Path *path)
 	char	   *od,
 			   *nd;
 
+	/* the same scalar type: nothing to report */
+	if (r == w || (r->kind == w->kind &&
+				   (ctx->format == SF_AVRO ||
+					(r->maxlen == w->maxlen && r->precision == w->precision &&
+					 r->scale == w->scale && r->size == w->size))))
+		return true;
 	if (ctx->format == SF_AVRO)
 	{
 		new_reads_old = AvroPromotes(o->kind, n->kind);
@@ -530,6 +539,9 @@ ReadUnion(CompatCtx *ctx, const CType *r, const CType *w, const Path *path)
 		for (j = 0; j < nr; j++)
 			if (SameBranch(rb[j], b))
 				exact = rb[j];
+		/* the same scalar branch on both sides reads as itself */
+		if (exact != NULL && !IsStructured(b->kind) && ReadScalar(ctx, exact, b, path))
+			continue;
 		ctx->emit = false;
 		if (exact != NULL)
 			exact_ok = compatible = ReadType(ctx, exact, b, path);
@@ -569,15 +581,6 @@ ReadUnion(CompatCtx *ctx, const CType *r, const CType *w, const Path *path)
 
 /* ---------- fields ---------- */
 
-/* Equal jsonb values (NULL = absent)? */
-static bool
-JsonbEq(Jsonb *a, Jsonb *b)
-{
-	if (a == NULL || b == NULL)
-		return a == b;
-	return compareJsonbContainers(&a->root, &b->root) == 0;
-}
-
 /* Equal strings (NULL = absent)? */
 static bool
 StrEqN(const char *a, const char *b)
@@ -605,12 +608,12 @@ DescribeField(CompatCtx *ctx, const CField *o, const CField *n, const Path *path
 {
 	if (!ctx->emit)
 		return;
-	if (o->has_default != n->has_default || !JsonbEq(o->default_value, n->default_value))
+	if (!CFieldDefaultsEqual(o, n))
 	{
 		const char *kind = !o->has_default ? "default_added" :
 			!n->has_default ? "default_removed" : "default_changed";
 
-		Emit(ctx, kind, path, NULL, o->default_value, n->default_value, true, BC_MINOR,
+		Emit(ctx, kind, path, NULL, CFieldDefault(o), CFieldDefault(n), true, BC_MINOR,
 			 psprintf("default %s", kind + 8));
 	}
 	if (!StrEqN(o->doc, n->doc))
@@ -933,6 +936,32 @@ ReadType(CompatCtx *ctx, const CType *r, const CType *w, const Path *path)
 
 /* ---------- driver ---------- */
 
+static MemoryContext scratch_context = NULL;
+
+/*
+ * Switch to the scratch memory of one call.  It is reset rather than freed
+ * between calls, so that its first two megabytes stay mapped: a 1,000-field
+ * check allocates about 1.7 MB, and fresh pages cost more than the check.
+ */
+MemoryContext
+CompatScratchBegin(void)
+{
+	if (scratch_context == NULL)
+		scratch_context = AllocSetContextCreate(TopMemoryContext, "datamesh compatibility",
+												2 * 1024 * 1024, 2 * 1024 * 1024, 8 * 1024 * 1024);
+	else
+		MemoryContextReset(scratch_context);
+	return MemoryContextSwitchTo(scratch_context);
+}
+
+/* Leave the scratch memory, releasing what the call allocated */
+void
+CompatScratchEnd(MemoryContext old)
+{
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(scratch_context);
+}
+
 /* Parse a mode name (case-insensitive) */
 static CompatMode
 ParseMode(text *t)
@@ -1130,13 +1159,16 @@ check_compatibility(PG_FUNCTION_ARGS)
 	CompatCtx	ctx;
 	bool		a,
 				b;
+	MemoryContext old;
 
+	InitMaterializedSRF(fcinfo, 0);
+	old = CompatScratchBegin();
 	o = ParseContractSchema(oj, "old");
 	n = ParseContractSchema(nj, "new");
-	InitMaterializedSRF(fcinfo, 0);
 	InitCtx(&ctx, RulesFor(o, n), true);
 	Compare(&ctx, o, n, &a, &b);
 	PutChanges(rsinfo, &ctx, mode, 1);
+	CompatScratchEnd(old);
 	PG_RETURN_VOID();
 }
 
@@ -1147,10 +1179,13 @@ is_compatible(PG_FUNCTION_ARGS)
 	Jsonb	   *oj = PG_GETARG_JSONB_P(0);
 	Jsonb	   *nj = PG_GETARG_JSONB_P(1);
 	CompatMode	mode = ParseMode(PG_GETARG_TEXT_PP(2));
+	MemoryContext old = CompatScratchBegin();
 	CSchema    *o = ParseContractSchema(oj, "old");
 	CSchema    *n = ParseContractSchema(nj, "new");
+	bool		result = Decide(o, n, mode);
 
-	PG_RETURN_BOOL(Decide(o, n, mode));
+	CompatScratchEnd(old);
+	PG_RETURN_BOOL(result);
 }
 
 /* datamesh.check_compatibility(previous jsonb[], new jsonb, mode text) */
@@ -1166,9 +1201,12 @@ check_compatibility_history(PG_FUNCTION_ARGS)
 	int			nelems,
 				i;
 
+	MemoryContext old;
+
+	InitMaterializedSRF(fcinfo, 0);
+	old = CompatScratchBegin();
 	elems = HistoryElems(arr, &nelems);
 	n = ParseContractSchema(nj, "new");
-	InitMaterializedSRF(fcinfo, 0);
 	if (!ModeTransitive(mode))
 		nelems = Min(nelems, 1);
 	for (i = 0; i < nelems; i++)
@@ -1183,6 +1221,7 @@ check_compatibility_history(PG_FUNCTION_ARGS)
 		Compare(&ctx, o, n, &a, &b);
 		PutChanges(rsinfo, &ctx, mode, i + 1);
 	}
+	CompatScratchEnd(old);
 	PG_RETURN_VOID();
 }
 
@@ -1198,6 +1237,7 @@ is_compatible_history(PG_FUNCTION_ARGS)
 	int			nelems,
 				i;
 	bool		result = true;
+	MemoryContext old = CompatScratchBegin();
 
 	elems = HistoryElems(arr, &nelems);
 	n = ParseContractSchema(nj, "new");
@@ -1211,6 +1251,7 @@ is_compatible_history(PG_FUNCTION_ARGS)
 		if (result && !Decide(o, n, mode))
 			result = false;
 	}
+	CompatScratchEnd(old);
 	PG_RETURN_BOOL(result);
 }
 
@@ -1220,6 +1261,7 @@ required_bump(PG_FUNCTION_ARGS)
 {
 	Jsonb	   *oj = PG_GETARG_JSONB_P(0);
 	Jsonb	   *nj = PG_GETARG_JSONB_P(1);
+	MemoryContext old = CompatScratchBegin();
 	CSchema    *o = ParseContractSchema(oj, "old");
 	CSchema    *n = ParseContractSchema(nj, "new");
 	CompatCtx	ctx;
@@ -1238,5 +1280,6 @@ required_bump(PG_FUNCTION_ARGS)
 
 		best = Max(best, rank);
 	}
+	CompatScratchEnd(old);
 	PG_RETURN_TEXT_P(cstring_to_text(bumps[best]));
 }

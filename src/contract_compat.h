@@ -89,9 +89,10 @@ typedef struct CField
 	int			naliases;
 	const char **aliases;
 	CType	   *type;
-	const char *type_written;
+	const char *type_written;	/* the type as written, or NULL: see type_json */
+	JsonbValue *type_json;		/* the type's JSON value */
 	bool		has_default;
-	Jsonb	   *default_value;	/* NULL when has_default is false */
+	JsonbValue *default_json;	/* NULL when has_default is false */
 	const char *doc;
 	bool		nullable;
 	bool		required;
@@ -103,7 +104,6 @@ typedef struct CField
 	const char **enum_values;
 	const char *pattern;
 	bool		is_unique;
-	const char *jpath;			/* where the field is in the input */
 } CField;
 
 /* A parsed schema: its format and root type (a record) */
@@ -111,8 +111,11 @@ typedef struct CSchema
 {
 	SchemaFormat format;
 	CType	   *root;
-	const char *root_path;		/* JSON path of the root record */
 } CSchema;
+
+/* contract_compat.c */
+extern MemoryContext CompatScratchBegin(void);
+extern void CompatScratchEnd(MemoryContext old);
 
 /* contract_schema.c */
 extern CSchema *ParseContractSchema(Jsonb *schema, const char *argname);
@@ -120,6 +123,9 @@ extern char *SqlTypeOf(const CType *t);
 extern int	CFieldLookup(const CType *rec, const char *name);
 extern int	CFieldLookupAlias(const CType *rec, const char *alias);
 extern const char *SchemaFormatName(SchemaFormat f);
+extern char *CFieldTypeText(const CField *f);
+extern Jsonb *CFieldDefault(const CField *f);
+extern bool CFieldDefaultsEqual(const CField *a, const CField *b);
 extern const char *CKindName(CKind k);
 extern char *CTypeDisplay(const CType *t);
 

@@ -34,11 +34,13 @@
 #include "utils/fmgrprotos.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
+#include "utils/memutils.h"
 #include "utils/numeric.h"
 
 #include "contract_compat.h"
 
 PG_FUNCTION_INFO_V1(schema_fields);
+PG_FUNCTION_INFO_V1(schema_format);
 
 /* Field name -> index maps (simplehash) */
 typedef struct FieldMapEntry
@@ -63,21 +65,55 @@ typedef struct FieldMapEntry
 #include "lib/simplehash.h"
 
 /* State of one schema read */
+/*
+ * A JSON path, built on the stack as the reader descends and rendered only
+ * for an error message: key, or [index] when key is NULL; the root has no
+ * parent and its key is printed as is.
+ */
+typedef struct JPath
+{
+	const struct JPath *parent;
+	const char *key;
+	int			index;
+} JPath;
+
+#define JK(p, k) (&(JPath) {(p), (k), -1})
+#define JI(p, i) (&(JPath) {(p), NULL, (i)})
+
+/* A key of an object read in one pass, and its length */
+typedef struct KeyName
+{
+	const char *name;
+	int			len;
+} KeyName;
+
+#define KN(s) {s, sizeof(s) - 1}
+
+#define MAX_INTERNED_UNIONS 16
+
 typedef struct ParseCtx
 {
 	SchemaFormat format;
 	const char *argname;		/* which argument, for messages */
 	List	   *named;			/* CType * of every named type defined */
 	int			depth;
+	bool		probe;			/* reading the root record's fields as Avro on trial */
+	bool		probe_type;		/* ... and now a field's top-level type */
+	bool		not_avro;		/* the trial found a field that is not pure Avro */
+	int			nunions;		/* unions of primitives read so far */
+	CType	   *unions[MAX_INTERNED_UNIONS];
 } ParseCtx;
 
 #define MAX_SCHEMA_DEPTH 200
 
-static void SchemaError(ParseCtx *ctx, int sqlstate, const char *path,
+static void SchemaError(ParseCtx *ctx, int sqlstate, const JPath *path,
 						const char *fmt,...) pg_attribute_printf(4, 5) pg_attribute_noreturn();
-static CType *ParseType(ParseCtx *ctx, JsonbValue *v, const char *path, const char *ns);
-static CType *ParseRecord(ParseCtx *ctx, JsonbContainer *obj, const char *path, const char *ns);
-static CType *ParseJsonSchemaNode(ParseCtx *ctx, JsonbContainer *obj, const char *path, CField *f);
+static char *JPathString(const JPath *p);
+static CType *ParseTypeInner(ParseCtx *ctx, JsonbValue *v, const JPath *path, const char *ns);
+static CType *ParseType(ParseCtx *ctx, JsonbValue *v, const JPath *path, const char *ns);
+static bool LooksLikeAvro(JsonbContainer *obj);
+static CType *ParseRecord(ParseCtx *ctx, JsonbContainer *obj, const JPath *path, const char *ns);
+static CType *ParseJsonSchemaNode(ParseCtx *ctx, JsonbContainer *obj, const JPath *path, CField *f);
 
 static const char *const AvroPrimitives[] = {
 	"null", "boolean", "int", "long", "float", "double", "bytes", "string", NULL
@@ -85,7 +121,7 @@ static const char *const AvroPrimitives[] = {
 
 /* Report a malformed schema, naming the argument and the JSON path */
 static void
-SchemaError(ParseCtx *ctx, int sqlstate, const char *path, const char *fmt,...)
+SchemaError(ParseCtx *ctx, int sqlstate, const JPath *path, const char *fmt,...)
 {
 	StringInfoData buf;
 
@@ -104,7 +140,7 @@ SchemaError(ParseCtx *ctx, int sqlstate, const char *path, const char *fmt,...)
 	}
 	ereport(ERROR,
 			(errcode(sqlstate),
-			 errmsg("invalid schema \"%s\" at %s: %s", ctx->argname, path, buf.data)));
+			 errmsg("invalid schema \"%s\" at %s: %s", ctx->argname, JPathString(path), buf.data)));
 }
 
 /* Is this key a plain identifier (printable unquoted in a path)? */
@@ -122,25 +158,48 @@ IsPlainKey(const char *key)
 	return true;
 }
 
-/* path.key, quoting the key when it is not a plain identifier */
+/* Append a JSON path to buf: $.key, ."quoted key", [i] */
+static void
+RenderJPath(StringInfo buf, const JPath *p)
+{
+	if (p->parent == NULL)
+	{
+		appendStringInfoString(buf, p->key);
+		return;
+	}
+	RenderJPath(buf, p->parent);
+	if (p->key == NULL)
+		appendStringInfo(buf, "[%d]", p->index);
+	else if (IsPlainKey(p->key))
+		appendStringInfo(buf, ".%s", p->key);
+	else
+	{
+		appendStringInfoChar(buf, '.');
+		escape_json(buf, p->key);
+	}
+}
+
+/* A JSON path as a string */
 static char *
-PathKey(const char *path, const char *key)
+JPathString(const JPath *p)
 {
 	StringInfoData buf;
 
-	if (IsPlainKey(key))
-		return psprintf("%s.%s", path, key);
 	initStringInfo(&buf);
-	appendStringInfo(&buf, "%s.", path);
-	escape_json(&buf, key);
+	RenderJPath(&buf, p);
 	return buf.data;
 }
 
-/* path[i] */
-static char *
-PathIndex(const char *path, int i)
+/* A JSON path step that outlives its caller */
+static const JPath *
+JKeep(const JPath *parent, const char *key)
 {
-	return psprintf("%s[%d]", path, i);
+	JPath	   *p = palloc(sizeof(JPath));
+
+	p->parent = parent;
+	p->key = key;
+	p->index = -1;
+	return p;
 }
 
 /* A value's JSON type, for messages */
@@ -202,7 +261,7 @@ StrEq(JsonbValue *v, const char *s)
 
 /* Require a string at key (or NULL when absent and not required) */
 static char *
-GetString(ParseCtx *ctx, JsonbContainer *obj, const char *key, const char *path, bool required)
+GetString(ParseCtx *ctx, JsonbContainer *obj, const char *key, const JPath *path, bool required)
 {
 	JsonbValue *v = GetKey(obj, key);
 
@@ -214,21 +273,21 @@ GetString(ParseCtx *ctx, JsonbContainer *obj, const char *key, const char *path,
 		return NULL;
 	}
 	if (v->type != jbvString)
-		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, key),
+		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, key),
 					"expected a string, found %s", JsonTypeName(v));
 	return StrOf(v);
 }
 
 /* Read an optional boolean at key; returns whether it was present */
 static bool
-GetBool(ParseCtx *ctx, JsonbContainer *obj, const char *key, const char *path, bool *result)
+GetBool(ParseCtx *ctx, JsonbContainer *obj, const char *key, const JPath *path, bool *result)
 {
 	JsonbValue *v = GetKey(obj, key);
 
 	if (v == NULL)
 		return false;
 	if (v->type != jbvBool)
-		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, key),
+		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, key),
 					"expected a boolean, found %s", JsonTypeName(v));
 	*result = v->val.boolean;
 	return true;
@@ -236,14 +295,14 @@ GetBool(ParseCtx *ctx, JsonbContainer *obj, const char *key, const char *path, b
 
 /* Read an optional number at key, or NULL */
 static Numeric
-GetNumber(ParseCtx *ctx, JsonbContainer *obj, const char *key, const char *path)
+GetNumber(ParseCtx *ctx, JsonbContainer *obj, const char *key, const JPath *path)
 {
 	JsonbValue *v = GetKey(obj, key);
 
 	if (v == NULL)
 		return NULL;
 	if (v->type != jbvNumeric)
-		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, key),
+		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, key),
 					"expected a number, found %s", JsonTypeName(v));
 	return v->val.numeric;
 }
@@ -268,7 +327,7 @@ NumIsIntegral(Numeric n)
 
 /* Read a non-negative integer that fits an int */
 static int
-NumericToCount(ParseCtx *ctx, Numeric n, const char *path, const char *what)
+NumericToCount(ParseCtx *ctx, Numeric n, const JPath *path, const char *what)
 {
 	int32		i;
 	bool		have_error = false;
@@ -378,19 +437,29 @@ Primitive(CKind kind)
 	return &prims[kind];
 }
 
-/* The Avro primitive kind named s, or -1 */
+/* The Avro primitive kind named by s (len bytes), or -1 */
 static int
-AvroPrimitiveKind(const char *s)
+AvroPrimitiveKindN(const char *s, int len)
 {
 	static const CKind kinds[] = {
 		CK_NULL, CK_BOOLEAN, CK_INT, CK_LONG, CK_FLOAT, CK_DOUBLE, CK_BYTES, CK_STRING
 	};
 	int			i;
 
+	if (len < 3 || len > 7)
+		return -1;
 	for (i = 0; AvroPrimitives[i]; i++)
-		if (strcmp(s, AvroPrimitives[i]) == 0)
+		if (AvroPrimitives[i][0] == s[0] && (int) strlen(AvroPrimitives[i]) == len &&
+			memcmp(s, AvroPrimitives[i], len) == 0)
 			return kinds[i];
 	return -1;
+}
+
+/* The Avro primitive kind named s, or -1 */
+static int
+AvroPrimitiveKind(const char *s)
+{
+	return AvroPrimitiveKindN(s, strlen(s));
 }
 
 /* Parse "(n)" or "(p,s)" after a type name; returns false if malformed */
@@ -455,12 +524,60 @@ HasPrefixWord(const char *s, const char *w, const char **rest)
 	return true;
 }
 
+/* The common native type names (lower case, no modifiers), or NULL */
+static CType *
+NativeSimpleName(const char *s, int n)
+{
+	static const struct
+	{
+		KeyName		n;
+		CKind		kind;
+	}			simple[] = {
+		{KN("string"), CK_STRING}, {KN("text"), CK_STRING}, {KN("varchar"), CK_STRING},
+		{KN("integer"), CK_INT}, {KN("int"), CK_INT}, {KN("int4"), CK_INT},
+		{KN("smallint"), CK_SMALLINT}, {KN("int2"), CK_SMALLINT},
+		{KN("long"), CK_LONG}, {KN("bigint"), CK_LONG}, {KN("int8"), CK_LONG},
+		{KN("float"), CK_DOUBLE}, {KN("double"), CK_DOUBLE}, {KN("double precision"), CK_DOUBLE},
+		{KN("float8"), CK_DOUBLE}, {KN("real"), CK_FLOAT}, {KN("float4"), CK_FLOAT},
+		{KN("decimal"), CK_NUMERIC}, {KN("numeric"), CK_NUMERIC}, {KN("number"), CK_NUMERIC},
+		{KN("boolean"), CK_BOOLEAN}, {KN("bool"), CK_BOOLEAN}, {KN("date"), CK_DATE},
+		{KN("time"), CK_TIME}, {KN("timestamp"), CK_TIMESTAMP}, {KN("datetime"), CK_TIMESTAMP},
+		{KN("timestamptz"), CK_TIMESTAMPTZ}, {KN("timestamp with time zone"), CK_TIMESTAMPTZ},
+		{KN("timestamp without time zone"), CK_TIMESTAMP}, {KN("time without time zone"), CK_TIME},
+		{KN("interval"), CK_INTERVAL}, {KN("duration"), CK_INTERVAL}, {KN("uuid"), CK_UUID},
+		{KN("bytes"), CK_BYTES}, {KN("bytea"), CK_BYTES}, {KN("binary"), CK_BYTES},
+		{KN("json"), CK_JSON}, {KN("jsonb"), CK_JSON}, {KN("object"), CK_JSON},
+		{KN("map"), CK_JSON}, {KN("record"), CK_JSON}, {KN("struct"), CK_JSON},
+		{KN("null"), CK_NULL}, {KN("character varying"), CK_STRING}
+	};
+	int			i;
+
+	for (i = 0; i < (int) lengthof(simple); i++)
+		if (simple[i].n.len == n && simple[i].n.name[0] == s[0] &&
+			memcmp(simple[i].n.name, s, n) == 0)
+			return Primitive(simple[i].kind);
+	return NULL;
+}
+
+/* An ASCII-lower-cased copy */
+static char *
+AsciiLower(const char *s)
+{
+	size_t		n = strlen(s);
+	char	   *r = palloc(n + 1);
+	size_t		i;
+
+	for (i = 0; i <= n; i++)
+		r[i] = (s[i] >= 'A' && s[i] <= 'Z') ? s[i] + ('a' - 'A') : s[i];
+	return r;
+}
+
 /*
  * Parse a native (SQL-ish) type name.  Returns NULL when the name is not a
  * native type name.
  */
 static CType *
-ParseNativeTypeName(ParseCtx *ctx, const char *name, const char *path)
+ParseNativeTypeName(ParseCtx *ctx, const char *name, const JPath *path)
 {
 #define NATIVE_FAIL(...) \
 	do { \
@@ -468,13 +585,17 @@ ParseNativeTypeName(ParseCtx *ctx, const char *name, const char *path)
 			return NULL; \
 		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, path, __VA_ARGS__); \
 	} while (0)
-	char	   *s = str_tolower(name, strlen(name), C_COLLATION_OID);
+	char	   *s = AsciiLower(name);
 	size_t		len;
 	const char *rest;
 	int			a = 0,
 				b = 0,
 				nargs;
 	CType	   *t;
+
+	t = NativeSimpleName(s, strlen(s));
+	if (t != NULL)
+		return t;
 
 	/* trim */
 	while (*s == ' ')
@@ -632,7 +753,7 @@ LookupNamed(ParseCtx *ctx, const char *ref, const char *ns)
 
 /* Read name, namespace and aliases of a named type and register it */
 static void
-ParseNamed(ParseCtx *ctx, CType *t, JsonbContainer *obj, const char *path, const char *ns)
+ParseNamed(ParseCtx *ctx, CType *t, JsonbContainer *obj, const JPath *path, const char *ns)
 {
 	char	   *name = GetString(ctx, obj, "name", path, true);
 	char	   *tns = GetString(ctx, obj, "namespace", path, false);
@@ -640,10 +761,10 @@ ParseNamed(ParseCtx *ctx, CType *t, JsonbContainer *obj, const char *path, const
 	ListCell   *lc;
 
 	if (ctx->format == SF_AVRO ? !ValidAvroName(name, true) : *name == '\0')
-		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, "name"),
+		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "name"),
 					"invalid name \"%s\"", name);
 	if (tns != NULL && *tns != '\0' && ctx->format == SF_AVRO && !ValidAvroName(tns, true))
-		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, "namespace"),
+		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "namespace"),
 					"invalid namespace \"%s\"", tns);
 	if (strchr(name, '.') != NULL)
 		t->fullname = pstrdup(name);
@@ -651,12 +772,12 @@ ParseNamed(ParseCtx *ctx, CType *t, JsonbContainer *obj, const char *path, const
 		t->fullname = FullName(name, tns != NULL ? tns : ns);
 	t->name = strrchr(t->fullname, '.') ? strrchr(t->fullname, '.') + 1 : t->fullname;
 	if (AvroPrimitiveKind(t->name) >= 0)
-		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, "name"),
+		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "name"),
 					"\"%s\" is a primitive type name and cannot name a type", name);
 	foreach(lc, ctx->named)
 	{
 		if (strcmp(((CType *) lfirst(lc))->fullname, t->fullname) == 0)
-			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, "name"),
+			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "name"),
 						"type \"%s\" is defined twice", t->fullname);
 	}
 	t->doc = GetString(ctx, obj, "doc", path, false);
@@ -669,7 +790,7 @@ ParseNamed(ParseCtx *ctx, CType *t, JsonbContainer *obj, const char *path, const
 		char	   *tnsp = NamespaceOf(t->fullname);
 
 		if (!IsArray(al))
-			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, "aliases"),
+			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "aliases"),
 						"expected an array of names, found %s", JsonTypeName(al));
 		c = al->val.binary.data;
 		n = JsonContainerSize(c);
@@ -681,7 +802,7 @@ ParseNamed(ParseCtx *ctx, CType *t, JsonbContainer *obj, const char *path, const
 
 			if (e->type != jbvString || !ValidAvroName((a = StrOf(e)), true))
 				SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE,
-							PathIndex(PathKey(path, "aliases"), i), "invalid alias");
+							JI(JK(path, "aliases"), i), "invalid alias");
 			t->aliases[t->naliases++] = FullName(a, tnsp);
 		}
 	}
@@ -787,7 +908,7 @@ AvroDefaultValid(CType *t, JsonbValue *v, int depth)
 
 /* Build the name index (and alias index) of a record; duplicates are errors */
 static void
-IndexFields(ParseCtx *ctx, CType *rec, const char *fields_path)
+IndexFields(ParseCtx *ctx, CType *rec, const JPath *fields_path)
 {
 	int			i;
 	bool		any_alias = false;
@@ -800,7 +921,7 @@ IndexFields(ParseCtx *ctx, CType *rec, const char *fields_path)
 
 		if (found)
 			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE,
-						PathKey(PathIndex(fields_path, i), "name"),
+						JK(JI(fields_path, i), "name"),
 						"duplicate field name \"%s\" (also field %d)",
 						rec->fields[i].name, e->index);
 		e->index = i;
@@ -821,7 +942,7 @@ IndexFields(ParseCtx *ctx, CType *rec, const char *fields_path)
 
 			if (found && e->index != i)
 				SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE,
-							PathIndex(PathKey(PathIndex(fields_path, i), "aliases"), j),
+							JI(JK(JI(fields_path, i), "aliases"), j),
 							"alias \"%s\" is used by two fields", rec->fields[i].aliases[j]);
 			e->index = i;
 		}
@@ -854,9 +975,8 @@ CFieldLookupAlias(const CType *rec, const char *alias)
 
 /* Read a field's aliases */
 static void
-ParseFieldAliases(ParseCtx *ctx, CField *f, JsonbContainer *obj, const char *path)
+ParseFieldAliases(ParseCtx *ctx, CField *f, JsonbValue *al, const JPath *path)
 {
-	JsonbValue *al = GetKey(obj, "aliases");
 	JsonbContainer *c;
 	int			i,
 				n;
@@ -864,7 +984,7 @@ ParseFieldAliases(ParseCtx *ctx, CField *f, JsonbContainer *obj, const char *pat
 	if (al == NULL)
 		return;
 	if (!IsArray(al))
-		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, "aliases"),
+		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "aliases"),
 					"expected an array of names, found %s", JsonTypeName(al));
 	c = al->val.binary.data;
 	n = JsonContainerSize(c);
@@ -875,19 +995,30 @@ ParseFieldAliases(ParseCtx *ctx, CField *f, JsonbContainer *obj, const char *pat
 
 		if (e->type != jbvString || e->val.string.len == 0)
 			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE,
-						PathIndex(PathKey(path, "aliases"), i), "expected a non-empty string");
+						JI(JK(path, "aliases"), i), "expected a non-empty string");
 		f->aliases[f->naliases++] = StrOf(e);
 	}
 }
 
+#define PATTERN_CACHE_SIZE 64
+
 /* Check that a regular expression compiles (PostgreSQL's ARE engine) */
 static void
-CheckPattern(ParseCtx *ctx, const char *pattern, const char *path)
+CheckPattern(ParseCtx *ctx, const char *pattern, const JPath *path)
 {
+	/* patterns known to compile: recompiling each costs more than a field */
+	static char *valid[PATTERN_CACHE_SIZE];
+	static int	nvalid = 0;
+	static int	next = 0;
 	regex_t		re;
 	pg_wchar   *wide;
 	int			wlen;
 	int			rc;
+	int			i;
+
+	for (i = 0; i < nvalid; i++)
+		if (strcmp(valid[i], pattern) == 0)
+			return;
 
 	wide = palloc((strlen(pattern) + 1) * sizeof(pg_wchar));
 	wlen = pg_mb2wchar_with_len(pattern, wide, strlen(pattern));
@@ -900,10 +1031,21 @@ CheckPattern(ParseCtx *ctx, const char *pattern, const char *path)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_REGULAR_EXPRESSION),
 				 errmsg("invalid schema \"%s\" at %s: invalid regular expression: %s",
-						ctx->argname, path, msg)));
+						ctx->argname, JPathString(path), msg)));
 	}
 	pg_regfree(&re);
 	pfree(wide);
+	if (strlen(pattern) <= 1024)
+	{
+		if (nvalid < PATTERN_CACHE_SIZE)
+			valid[nvalid++] = MemoryContextStrdup(TopMemoryContext, pattern);
+		else
+		{
+			pfree(valid[next]);
+			valid[next] = MemoryContextStrdup(TopMemoryContext, pattern);
+			next = (next + 1) % PATTERN_CACHE_SIZE;
+		}
+	}
 }
 
 /* Is this a numeric kind (min/max apply)? */
@@ -950,7 +1092,7 @@ StripNull(CType *t, bool *had_null)
 
 /* Read the enum list of a native field */
 static void
-ParseEnumValues(ParseCtx *ctx, CField *f, JsonbValue *ev, const char *path)
+ParseEnumValues(ParseCtx *ctx, CField *f, JsonbValue *ev, const JPath *path)
 {
 	JsonbContainer *c;
 	int			i,
@@ -969,131 +1111,219 @@ ParseEnumValues(ParseCtx *ctx, CField *f, JsonbValue *ev, const char *path)
 		char	   *s = ScalarText(e);
 
 		if (s == NULL)
-			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathIndex(path, i),
+			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JI(path, i),
 						"enum values must be strings, numbers or booleans, found %s",
 						JsonTypeName(e));
 		for (j = 0; j < i; j++)
 			if (strcmp(f->enum_values[j], s) == 0)
-				SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathIndex(path, i),
+				SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JI(path, i),
 							"duplicate enum value \"%s\"", s);
 		f->enum_values[i] = s;
 	}
 	f->nenum = n;
 }
 
-/* Native field keys beyond the constraint keys */
-static const char *const NativeFieldKeys[] = {
-	"name", "type", "doc", "description", "required", "nullable", "default",
-	"pii", "privacy_classification", "classification", "min", "max",
-	"minimum", "maximum", "enum", "pattern", "unique", "constraints",
-	"aliases", "max_null_rate", "primary_key", "tags", "example", "examples",
-	"title", "deprecated", "quality", "unit", "order", "format", "logicalType",
-	NULL
+/* Native field keys; the NF_* indexes below follow this order */
+static const KeyName NativeFieldKeys[] = {
+	KN("name"), KN("type"), KN("doc"), KN("description"), KN("required"),
+	KN("nullable"), KN("default"), KN("pii"), KN("privacy_classification"),
+	KN("classification"), KN("min"), KN("max"), KN("minimum"), KN("maximum"),
+	KN("enum"), KN("pattern"), KN("unique"), KN("constraints"), KN("aliases"),
+	KN("max_null_rate"),
+	/* accepted and not interpreted here */
+	KN("primary_key"), KN("tags"), KN("example"), KN("examples"), KN("title"),
+	KN("deprecated"), KN("quality"), KN("unit"), KN("order"), KN("format"),
+	KN("logicalType"), {NULL, 0}
 };
-static const char *const ConstraintKeys[] = {
-	"min", "max", "minimum", "maximum", "enum", "pattern", "unique",
-	"min_length", "max_length", "not_null", NULL
+enum
+{
+	NF_NAME, NF_TYPE, NF_DOC, NF_DESCRIPTION, NF_REQUIRED, NF_NULLABLE,
+	NF_DEFAULT, NF_PII, NF_PRIVACY_CLASSIFICATION, NF_CLASSIFICATION,
+	NF_MIN, NF_MAX, NF_MINIMUM, NF_MAXIMUM, NF_ENUM, NF_PATTERN, NF_UNIQUE,
+	NF_CONSTRAINTS, NF_ALIASES, NF_MAX_NULL_RATE, NF_NKEYS = 31
 };
 
-/* Reject keys outside a list (extensions prefixed "x-" are allowed) */
-static void
-CheckKeys(ParseCtx *ctx, JsonbContainer *obj, const char *const *allowed, const char *path)
+/* Keys of seed 001's "constraints" object; the CN_* indexes follow this order */
+static const KeyName ConstraintKeys[] = {
+	KN("min"), KN("max"), KN("minimum"), KN("maximum"), KN("enum"),
+	KN("pattern"), KN("unique"), KN("min_length"), KN("max_length"),
+	KN("not_null"), {NULL, 0}
+};
+enum
+{
+	CN_MIN, CN_MAX, CN_MINIMUM, CN_MAXIMUM, CN_ENUM, CN_PATTERN, CN_UNIQUE,
+	CN_MIN_LENGTH, CN_MAX_LENGTH, CN_NOT_NULL, CN_NKEYS
+};
+
+/* Avro field keys (other attributes are metadata and allowed) */
+static const KeyName AvroFieldKeys[] = {
+	KN("name"), KN("type"), KN("doc"), KN("default"), KN("order"), KN("aliases"), {NULL, 0}
+};
+enum
+{
+	AF_NAME, AF_TYPE, AF_DOC, AF_DEFAULT, AF_ORDER, AF_ALIASES, AF_NKEYS
+};
+
+/* Index of key k in a key list, or -1 */
+static int
+KeyIndex(const KeyName *keys, const char *k, int len)
+{
+	int			i;
+
+	for (i = 0; keys[i].name; i++)
+		if (keys[i].len == len && keys[i].name[0] == k[0] && memcmp(keys[i].name, k, len) == 0)
+			return i;
+	return -1;
+}
+
+/*
+ * Read an object's keys in one pass into slots (NULL where absent).  Keys
+ * not in the list are an error when strict (extensions prefixed "x-" are
+ * allowed), else ignored; returns how many there were.
+ */
+static int
+ScanKeys(ParseCtx *ctx, JsonbContainer *obj, const KeyName *keys, JsonbValue *store,
+		 JsonbValue **slots, int nslots, const JPath *path, bool strict)
 {
 	JsonbIterator *it = JsonbIteratorInit(obj);
 	JsonbValue	v;
 	JsonbIteratorToken tok;
+	int			idx = -1;
+	int			unknown = 0;
 
+	memset(slots, 0, sizeof(JsonbValue *) * nslots);
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
 	{
-		int			i;
-		bool		ok = false;
-
-		if (tok != WJB_KEY)
-			continue;
-		if (v.val.string.len > 2 && memcmp(v.val.string.val, "x-", 2) == 0)
-			continue;
-		for (i = 0; allowed[i]; i++)
-			if (StrEq(&v, allowed[i]))
+		if (tok == WJB_KEY)
+		{
+			idx = KeyIndex(keys, v.val.string.val, v.val.string.len);
+			if (idx < 0)
 			{
-				ok = true;
-				break;
+				unknown++;
+				if (strict &&
+					!(v.val.string.len > 2 && memcmp(v.val.string.val, "x-", 2) == 0))
+					SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, StrOf(&v)),
+								"unknown key \"%s\"", StrOf(&v));
 			}
-		if (!ok)
-			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, StrOf(&v)),
-						"unknown key \"%s\"", StrOf(&v));
+		}
+		else if (tok == WJB_VALUE && idx >= 0 && idx < nslots)
+		{
+			store[idx] = v;
+			slots[idx] = &store[idx];
+		}
 	}
+	return unknown;
 }
 
-/* One of two synonymous keys (error when both are given) */
-static JsonbValue *
-GetEither(ParseCtx *ctx, JsonbContainer *obj, const char *k1, const char *k2, const char *path)
+/* Reject keys outside a list (extensions prefixed "x-" are allowed) */
+static void
+CheckKeys(ParseCtx *ctx, JsonbContainer *obj, const KeyName *allowed, const JPath *path)
 {
-	JsonbValue *a = GetKey(obj, k1);
-	JsonbValue *b = GetKey(obj, k2);
+	JsonbValue	store[1];
+	JsonbValue *slots[1];
 
+	ScanKeys(ctx, obj, allowed, store, slots, 0, path, true);
+}
+
+/* A string slot (NULL when absent) */
+static char *
+SlotString(ParseCtx *ctx, JsonbValue *v, const JPath *path, const char *key)
+{
+	if (v == NULL)
+		return NULL;
+	if (v->type != jbvString)
+		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, key),
+					"expected a string, found %s", JsonTypeName(v));
+	return StrOf(v);
+}
+
+/* A boolean slot; returns whether it was present */
+static bool
+SlotBool(ParseCtx *ctx, JsonbValue *v, const JPath *path, const char *key, bool *result)
+{
+	if (v == NULL)
+		return false;
+	if (v->type != jbvBool)
+		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, key),
+					"expected a boolean, found %s", JsonTypeName(v));
+	*result = v->val.boolean;
+	return true;
+}
+
+/* One of two synonymous slots (error when both are given) */
+static JsonbValue *
+SlotEither(ParseCtx *ctx, JsonbValue *a, JsonbValue *b, const char *ka, const char *kb,
+		   const JPath *path, const char **which)
+{
 	if (a != NULL && b != NULL)
-		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, k2),
-					"\"%s\" and \"%s\" are the same constraint, given twice", k1, k2);
+		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, kb),
+					"\"%s\" and \"%s\" are the same constraint, given twice", ka, kb);
+	*which = a ? ka : kb;
 	return a ? a : b;
 }
 
-/* Read min/max/enum/pattern/unique from an object (field or constraints) */
+/* Where a field's constraints come from (the field itself, or "constraints") */
+typedef struct ConstraintSrc
+{
+	JsonbValue *min;
+	JsonbValue *minimum;
+	JsonbValue *max;
+	JsonbValue *maximum;
+	JsonbValue *enumv;
+	JsonbValue *pattern;
+	JsonbValue *unique;
+} ConstraintSrc;
+
+/* Read min/max/enum/pattern/unique (seen[] catches one given in both places) */
 static void
-ParseConstraints(ParseCtx *ctx, CField *f, JsonbContainer *obj, const char *path, bool *seen,
-				 char **min_path)
+ParseConstraints(ParseCtx *ctx, CField *f, const ConstraintSrc *src, const JPath *path,
+				 bool *seen, const JPath **min_path)
 {
 	JsonbValue *v;
 	const char *k;
 
-	v = GetEither(ctx, obj, "min", "minimum", path);
+	v = SlotEither(ctx, src->min, src->minimum, "min", "minimum", path, &k);
 	if (v != NULL)
 	{
-		k = GetKey(obj, "min") ? "min" : "minimum";
 		if (seen[0])
-			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, k), "minimum given twice");
+			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, k), "minimum given twice");
 		if (v->type != jbvNumeric)
-			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, k),
+			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, k),
 						"expected a number, found %s", JsonTypeName(v));
 		f->min_value = v->val.numeric;
-		*min_path = PathKey(path, k);
+		*min_path = JKeep(path, k);
 		seen[0] = true;
 	}
-	v = GetEither(ctx, obj, "max", "maximum", path);
+	v = SlotEither(ctx, src->max, src->maximum, "max", "maximum", path, &k);
 	if (v != NULL)
 	{
-		k = GetKey(obj, "max") ? "max" : "maximum";
 		if (seen[1])
-			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, k), "maximum given twice");
+			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, k), "maximum given twice");
 		if (v->type != jbvNumeric)
-			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, k),
+			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, k),
 						"expected a number, found %s", JsonTypeName(v));
 		f->max_value = v->val.numeric;
 		seen[1] = true;
 	}
-	v = GetKey(obj, "enum");
-	if (v != NULL)
+	if (src->enumv != NULL)
 	{
 		if (seen[2])
-			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, "enum"), "enum given twice");
-		ParseEnumValues(ctx, f, v, PathKey(path, "enum"));
+			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "enum"), "enum given twice");
+		ParseEnumValues(ctx, f, src->enumv, JK(path, "enum"));
 		seen[2] = true;
 	}
-	v = GetKey(obj, "pattern");
-	if (v != NULL)
+	if (src->pattern != NULL)
 	{
 		if (seen[3])
-			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, "pattern"), "pattern given twice");
-		if (v->type != jbvString)
-			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, "pattern"),
-						"expected a string, found %s", JsonTypeName(v));
-		f->pattern = StrOf(v);
-		CheckPattern(ctx, f->pattern, PathKey(path, "pattern"));
+			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "pattern"), "pattern given twice");
+		f->pattern = SlotString(ctx, src->pattern, path, "pattern");
+		CheckPattern(ctx, f->pattern, JK(path, "pattern"));
 		seen[3] = true;
 	}
-	if (GetBool(ctx, obj, "unique", path, &f->is_unique))
+	if (SlotBool(ctx, src->unique, path, "unique", &f->is_unique))
 	{
 		if (seen[4])
-			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, "unique"), "unique given twice");
+			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "unique"), "unique given twice");
 		seen[4] = true;
 	}
 }
@@ -1138,12 +1368,22 @@ NativeDefaultValid(CType *t, JsonbValue *v)
 	}
 }
 
+/* Keep a copy of a JSON value (the struct; its data stays in the jsonb) */
+static JsonbValue *
+CopyValue(JsonbValue *v)
+{
+	JsonbValue *c = palloc(sizeof(JsonbValue));
+
+	*c = *v;
+	return c;
+}
+
 /* Read one native field */
 static void
-ParseNativeField(ParseCtx *ctx, CField *f, JsonbValue *fv, const char *path, const char *ns)
+ParseNativeField(ParseCtx *ctx, CField *f, JsonbValue *fv, const JPath *path, const char *ns)
 {
-	JsonbContainer *obj;
-	JsonbValue *tv;
+	JsonbValue	store[NF_NKEYS];
+	JsonbValue *k[NF_NKEYS];
 	JsonbValue *v;
 	bool		has_nullable,
 				has_required,
@@ -1151,41 +1391,37 @@ ParseNativeField(ParseCtx *ctx, CField *f, JsonbValue *fv, const char *path, con
 	bool		nullable = true,
 				required = false;
 	bool		seen[5] = {false, false, false, false, false};
-	char	   *min_path = NULL;
+	const JPath *min_path = NULL;
+	ConstraintSrc src;
 
 	if (!IsObject(fv))
 		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, path,
 					"a field must be an object, found %s", JsonTypeName(fv));
-	obj = fv->val.binary.data;
-	f->jpath = path;
-	CheckKeys(ctx, obj, NativeFieldKeys, path);
-	f->name = GetString(ctx, obj, "name", path, true);
+	ScanKeys(ctx, fv->val.binary.data, NativeFieldKeys, store, k, NF_NKEYS, path, true);
+	if (k[NF_NAME] == NULL)
+		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, path, "missing key \"name\"");
+	f->name = SlotString(ctx, k[NF_NAME], path, "name");
 	if (f->name[0] == '\0')
-		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, "name"),
+		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "name"),
 					"a field name must not be empty");
-	tv = GetKey(obj, "type");
-	if (tv == NULL)
+	if (k[NF_TYPE] == NULL)
 		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, path,
 					"field \"%s\" has no \"type\"", f->name);
-	f->type = ParseType(ctx, tv, PathKey(path, "type"), ns);
-	if (tv->type == jbvString)
-		f->type_written = StrOf(tv);
-	else
-		f->type_written = ValueText(tv);
+	f->type = ParseType(ctx, k[NF_TYPE], JK(path, "type"), ns);
+	f->type_json = CopyValue(k[NF_TYPE]);
 	f->type = StripNull(f->type, &type_null);
-	f->doc = GetString(ctx, obj, "doc", path, false);
-	if (f->doc == NULL)
-		f->doc = GetString(ctx, obj, "description", path, false);
-	else if (GetKey(obj, "description") != NULL)
-		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, "description"),
+	if (k[NF_DOC] != NULL && k[NF_DESCRIPTION] != NULL)
+		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "description"),
 					"\"doc\" and \"description\" are the same, given twice");
-	has_nullable = GetBool(ctx, obj, "nullable", path, &nullable);
-	has_required = GetBool(ctx, obj, "required", path, &required);
+	f->doc = k[NF_DOC] ? SlotString(ctx, k[NF_DOC], path, "doc") :
+		SlotString(ctx, k[NF_DESCRIPTION], path, "description");
+	has_nullable = SlotBool(ctx, k[NF_NULLABLE], path, "nullable", &nullable);
+	has_required = SlotBool(ctx, k[NF_REQUIRED], path, "required", &required);
 	if (has_nullable && has_required && nullable && required)
-		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, "required"),
+		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "required"),
 					"field \"%s\" is both required and nullable", f->name);
 	if (type_null && ((has_nullable && !nullable) || (has_required && required)))
-		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, has_required ? "required" : "nullable"),
+		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, has_required ? "required" : "nullable"),
 					"field \"%s\" has a type that admits null but is declared %s",
 					f->name, has_required ? "required" : "not nullable");
 	if (!has_nullable)
@@ -1194,39 +1430,67 @@ ParseNativeField(ParseCtx *ctx, CField *f, JsonbValue *fv, const char *path, con
 		required = !nullable;
 	f->nullable = nullable;
 	f->required = required;
-	(void) GetBool(ctx, obj, "pii", path, &f->pii);
-	f->classification = GetString(ctx, obj, "privacy_classification", path, false);
-	if (f->classification == NULL)
-		f->classification = GetString(ctx, obj, "classification", path, false);
-	ParseFieldAliases(ctx, f, obj, path);
-	ParseConstraints(ctx, f, obj, path, seen, &min_path);
-	v = GetKey(obj, "constraints");
+	(void) SlotBool(ctx, k[NF_PII], path, "pii", &f->pii);
+	if (k[NF_PRIVACY_CLASSIFICATION] != NULL && k[NF_CLASSIFICATION] != NULL)
+		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "classification"),
+					"\"privacy_classification\" and \"classification\" are the same, given twice");
+	f->classification = k[NF_PRIVACY_CLASSIFICATION] ?
+		SlotString(ctx, k[NF_PRIVACY_CLASSIFICATION], path, "privacy_classification") :
+		SlotString(ctx, k[NF_CLASSIFICATION], path, "classification");
+	ParseFieldAliases(ctx, f, k[NF_ALIASES], path);
+	src.min = k[NF_MIN];
+	src.minimum = k[NF_MINIMUM];
+	src.max = k[NF_MAX];
+	src.maximum = k[NF_MAXIMUM];
+	src.enumv = k[NF_ENUM];
+	src.pattern = k[NF_PATTERN];
+	src.unique = k[NF_UNIQUE];
+	ParseConstraints(ctx, f, &src, path, seen, &min_path);
+	v = k[NF_CONSTRAINTS];
 	if (v != NULL)
 	{
-		char	   *cpath = PathKey(path, "constraints");
+		const JPath *cpath = JK(path, "constraints");
+		JsonbValue	cstore[CN_NKEYS];
+		JsonbValue *c[CN_NKEYS];
 		bool		notnull;
 
 		if (!IsObject(v))
 			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, cpath,
 						"expected an object, found %s", JsonTypeName(v));
-		CheckKeys(ctx, v->val.binary.data, ConstraintKeys, cpath);
-		ParseConstraints(ctx, f, v->val.binary.data, cpath, seen, &min_path);
-		if (GetBool(ctx, v->val.binary.data, "not_null", cpath, &notnull) && notnull)
+		ScanKeys(ctx, v->val.binary.data, ConstraintKeys, cstore, c, CN_NKEYS, cpath, true);
+		src.min = c[CN_MIN];
+		src.minimum = c[CN_MINIMUM];
+		src.max = c[CN_MAX];
+		src.maximum = c[CN_MAXIMUM];
+		src.enumv = c[CN_ENUM];
+		src.pattern = c[CN_PATTERN];
+		src.unique = c[CN_UNIQUE];
+		ParseConstraints(ctx, f, &src, cpath, seen, &min_path);
+		if (SlotBool(ctx, c[CN_NOT_NULL], cpath, "not_null", &notnull) && notnull)
 		{
 			if (type_null || (has_nullable && nullable))
-				SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(cpath, "not_null"),
+				SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(cpath, "not_null"),
 							"field \"%s\" is nullable but constrained not null", f->name);
 			f->nullable = false;
 			f->required = true;
 		}
-		if (GetKey(v->val.binary.data, "max_length") != NULL && f->type->kind == CK_STRING)
+		if (c[CN_MIN_LENGTH] != NULL && c[CN_MIN_LENGTH]->type != jbvNumeric)
+			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(cpath, "min_length"),
+						"expected a number, found %s", JsonTypeName(c[CN_MIN_LENGTH]));
+		if (c[CN_MAX_LENGTH] != NULL)
 		{
-			Numeric		n = GetNumber(ctx, v->val.binary.data, "max_length", cpath);
-			int			ml = NumericToCount(ctx, n, PathKey(cpath, "max_length"), "max_length");
+			int			ml;
 
+			if (c[CN_MAX_LENGTH]->type != jbvNumeric)
+				SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(cpath, "max_length"),
+							"expected a number, found %s", JsonTypeName(c[CN_MAX_LENGTH]));
+			ml = NumericToCount(ctx, c[CN_MAX_LENGTH]->val.numeric, JK(cpath, "max_length"), "max_length");
 			if (ml == 0)
-				SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(cpath, "max_length"),
+				SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(cpath, "max_length"),
 							"max_length must be positive");
+			if (f->type->kind != CK_STRING)
+				SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(cpath, "max_length"),
+							"max_length applies to string fields, \"%s\" is %s", f->name, CTypeDisplay(f->type));
 			if (f->type->maxlen < 0 || ml < f->type->maxlen)
 			{
 				CType	   *nt = NewType(CK_STRING);
@@ -1238,7 +1502,7 @@ ParseNativeField(ParseCtx *ctx, CField *f, JsonbValue *fv, const char *path, con
 	}
 	if ((f->min_value || f->max_value) && !IsNumericKind(f->type->kind))
 		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE,
-					f->min_value ? min_path : PathKey(path, "max"),
+					f->min_value ? min_path : JK(path, "max"),
 					"min and max apply to numeric fields, \"%s\" is %s", f->name, CTypeDisplay(f->type));
 	if (f->min_value && f->max_value && NumCmp(f->min_value, f->max_value) > 0)
 		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, min_path,
@@ -1246,22 +1510,22 @@ ParseNativeField(ParseCtx *ctx, CField *f, JsonbValue *fv, const char *path, con
 					DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(f->min_value))),
 					DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(f->max_value))),
 					f->name);
-	v = GetKey(obj, "max_null_rate");
+	v = k[NF_MAX_NULL_RATE];
 	if (v != NULL)
 	{
 		if (v->type != jbvNumeric ||
 			NumCmp(v->val.numeric, int64_to_numeric(0)) < 0 ||
 			NumCmp(v->val.numeric, int64_to_numeric(1)) > 0)
-			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, "max_null_rate"),
+			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "max_null_rate"),
 						"max_null_rate must be a number between 0 and 1");
 	}
-	v = GetKey(obj, "default");
+	v = k[NF_DEFAULT];
 	if (v != NULL)
 	{
 		f->has_default = true;
-		f->default_value = ValueToJsonb(v);
+		f->default_json = CopyValue(v);
 		if (v->type == jbvNull ? !f->nullable : !NativeDefaultValid(f->type, v))
-			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, "default"),
+			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "default"),
 						"default %s does not match the type %s of field \"%s\"",
 						ValueText(v), CTypeDisplay(f->type), f->name);
 		if (v->type != jbvNull && f->nenum > 0)
@@ -1274,14 +1538,14 @@ ParseNativeField(ParseCtx *ctx, CField *f, JsonbValue *fv, const char *path, con
 				if (strcmp(s, f->enum_values[i]) == 0)
 					found = true;
 			if (!found)
-				SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, "default"),
+				SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "default"),
 							"default %s is not one of the enum values of field \"%s\"",
 							ValueText(v), f->name);
 		}
 		if (v->type == jbvNumeric &&
 			((f->min_value && NumCmp(v->val.numeric, f->min_value) < 0) ||
 			 (f->max_value && NumCmp(v->val.numeric, f->max_value) > 0)))
-			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, "default"),
+			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "default"),
 						"default %s is outside the min/max of field \"%s\"",
 						ValueText(v), f->name);
 	}
@@ -1289,61 +1553,73 @@ ParseNativeField(ParseCtx *ctx, CField *f, JsonbValue *fv, const char *path, con
 
 /* Read one Avro field */
 static void
-ParseAvroField(ParseCtx *ctx, CField *f, JsonbValue *fv, const char *path, const char *ns)
+ParseAvroField(ParseCtx *ctx, CField *f, JsonbValue *fv, const JPath *path, const char *ns,
+			   bool probe)
 {
-	JsonbContainer *obj;
-	JsonbValue *tv;
+	JsonbValue	store[AF_NKEYS];
+	JsonbValue *k[AF_NKEYS];
 	JsonbValue *v;
-	bool		dummy;
+	bool		type_null;
 
 	if (!IsObject(fv))
 		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, path,
 					"a field must be an object, found %s", JsonTypeName(fv));
-	obj = fv->val.binary.data;
-	f->jpath = path;
-	f->name = GetString(ctx, obj, "name", path, true);
+	if (ScanKeys(ctx, fv->val.binary.data, AvroFieldKeys, store, k, AF_NKEYS, path, false) > 0 &&
+		probe)
+	{
+		ctx->not_avro = true;	/* a native field key */
+		return;
+	}
+	if (k[AF_NAME] == NULL)
+		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, path, "missing key \"name\"");
+	f->name = SlotString(ctx, k[AF_NAME], path, "name");
 	if (!ValidAvroName(f->name, false))
-		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, "name"),
+		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "name"),
 					"invalid field name \"%s\"", f->name);
-	tv = GetKey(obj, "type");
-	if (tv == NULL)
+	if (k[AF_TYPE] == NULL)
 		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, path,
 					"field \"%s\" has no \"type\"", f->name);
-	f->type = ParseType(ctx, tv, PathKey(path, "type"), ns);
-	f->type_written = tv->type == jbvString ? StrOf(tv) : ValueText(tv);
-	f->doc = GetString(ctx, obj, "doc", path, false);
-	v = GetKey(obj, "order");
+	ctx->probe_type = probe;
+	f->type = ParseType(ctx, k[AF_TYPE], JK(path, "type"), ns);
+	ctx->probe_type = false;
+	if (ctx->not_avro)
+		return;
+	f->type_json = CopyValue(k[AF_TYPE]);
+	f->doc = SlotString(ctx, k[AF_DOC], path, "doc");
+	v = k[AF_ORDER];
 	if (v != NULL && !(StrEq(v, "ascending") || StrEq(v, "descending") || StrEq(v, "ignore")))
-		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, "order"),
+		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "order"),
 					"order must be \"ascending\", \"descending\" or \"ignore\"");
-	ParseFieldAliases(ctx, f, obj, path);
-	v = GetKey(obj, "default");
+	ParseFieldAliases(ctx, f, k[AF_ALIASES], path);
+	v = k[AF_DEFAULT];
 	if (v != NULL)
 	{
 		if (!AvroDefaultValid(f->type, v, 0))
-			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, "default"),
+			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "default"),
 						"default %s does not match the type of field \"%s\"",
 						ValueText(v), f->name);
 		f->has_default = true;
-		f->default_value = ValueToJsonb(v);
+		f->default_json = CopyValue(v);
 	}
-	(void) StripNull(f->type, &dummy);
-	f->nullable = dummy;
-	f->required = !dummy && !f->has_default;
+	(void) StripNull(f->type, &type_null);
+	f->nullable = type_null;
+	f->required = !type_null && !f->has_default;
 }
 
 /* Read a record (Avro or native) */
 static CType *
-ParseRecord(ParseCtx *ctx, JsonbContainer *obj, const char *path, const char *ns)
+ParseRecord(ParseCtx *ctx, JsonbContainer *obj, const JPath *path, const char *ns)
 {
 	CType	   *t = NewType(CK_RECORD);
 	JsonbValue *fv;
 	JsonbContainer *fc;
-	char	   *fpath = PathKey(path, "fields");
+	const JPath *fpath = JK(path, "fields");
 	const char *fns;
 	int			i,
 				n;
+	bool		probe = ctx->probe;
 
+	ctx->probe = false;			/* only the root record's own fields */
 	if (ctx->format == SF_AVRO || GetKey(obj, "name") != NULL)
 		ParseNamed(ctx, t, obj, path, ns);
 	else
@@ -1361,18 +1637,24 @@ ParseRecord(ParseCtx *ctx, JsonbContainer *obj, const char *path, const char *ns
 	fc = fv->val.binary.data;
 	n = JsonContainerSize(fc);
 	t->fields = palloc0(sizeof(CField) * Max(n, 1));
-	for (i = 0; i < n; i++)
 	{
+		JsonbIterator *it = JsonbIteratorInit(fc);
 		JsonbValue	ev;
-		JsonbValue *e;
+		JsonbIteratorToken tok;
 
-		e = getIthJsonbValueFromContainer(fc, i);
-		ev = *e;
-		if (ctx->format == SF_AVRO)
-			ParseAvroField(ctx, &t->fields[i], &ev, PathIndex(fpath, i), fns);
-		else
-			ParseNativeField(ctx, &t->fields[i], &ev, PathIndex(fpath, i), fns);
-		t->nfields++;
+		i = 0;
+		while ((tok = JsonbIteratorNext(&it, &ev, true)) != WJB_DONE)
+		{
+			if (tok != WJB_ELEM)
+				continue;
+			if (ctx->format == SF_AVRO)
+				ParseAvroField(ctx, &t->fields[i], &ev, JI(fpath, i), fns, probe);
+			else
+				ParseNativeField(ctx, &t->fields[i], &ev, JI(fpath, i), fns);
+			if (ctx->not_avro)
+				return NULL;
+			t->nfields = ++i;
+		}
 	}
 	IndexFields(ctx, t, fpath);
 	return t;
@@ -1380,12 +1662,12 @@ ParseRecord(ParseCtx *ctx, JsonbContainer *obj, const char *path, const char *ns
 
 /* Read an enum */
 static CType *
-ParseEnum(ParseCtx *ctx, JsonbContainer *obj, const char *path, const char *ns)
+ParseEnum(ParseCtx *ctx, JsonbContainer *obj, const JPath *path, const char *ns)
 {
 	CType	   *t = NewType(CK_ENUM);
 	JsonbValue *sv;
 	JsonbContainer *sc;
-	char	   *spath = PathKey(path, "symbols");
+	const JPath *spath = JK(path, "symbols");
 	int			i,
 				j,
 				n;
@@ -1404,11 +1686,11 @@ ParseEnum(ParseCtx *ctx, JsonbContainer *obj, const char *path, const char *ns)
 		char	   *s;
 
 		if (e->type != jbvString || !ValidAvroName((s = StrOf(e)), false))
-			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathIndex(spath, i),
+			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JI(spath, i),
 						"invalid enum symbol");
 		for (j = 0; j < i; j++)
 			if (strcmp(t->symbols[j], s) == 0)
-				SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathIndex(spath, i),
+				SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JI(spath, i),
 							"duplicate enum symbol \"%s\"", s);
 		t->symbols[t->nsymbols++] = s;
 	}
@@ -1421,7 +1703,7 @@ ParseEnum(ParseCtx *ctx, JsonbContainer *obj, const char *path, const char *ns)
 			if (strcmp(t->symbols[i], t->enum_default) == 0)
 				found = true;
 		if (!found)
-			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, "default"),
+			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "default"),
 						"enum default \"%s\" is not one of its symbols", t->enum_default);
 	}
 	return t;
@@ -1429,7 +1711,7 @@ ParseEnum(ParseCtx *ctx, JsonbContainer *obj, const char *path, const char *ns)
 
 /* Apply an Avro logical type to a primitive (native contracts map it to SQL kinds) */
 static CType *
-ApplyLogical(ParseCtx *ctx, CType *base, JsonbContainer *obj, const char *path)
+ApplyLogical(ParseCtx *ctx, CType *base, JsonbContainer *obj, const JPath *path)
 {
 	char	   *lt = NULL;
 	JsonbValue *v = GetKey(obj, "logicalType");
@@ -1496,9 +1778,59 @@ ApplyLogical(ParseCtx *ctx, CType *base, JsonbContainer *obj, const char *path)
 	}
 }
 
+/*
+ * A union of primitive types read before in this schema, or NULL.  Unions
+ * such as ["null", "string"] recur in most fields of a large schema; one
+ * shared node each saves the memory (types are not changed once read).
+ */
+static CType *
+InternUnion(ParseCtx *ctx, CType **branches, int n)
+{
+	int			i,
+				j;
+
+	for (i = 0; i < ctx->nunions; i++)
+	{
+		CType	   *u = ctx->unions[i];
+
+		if (u->nbranches != n)
+			continue;
+		for (j = 0; j < n; j++)
+			if (u->branches[j] != branches[j])
+				break;
+		if (j == n)
+			return u;
+	}
+	if (ctx->nunions < MAX_INTERNED_UNIONS)
+	{
+		CType	   *u = NewType(CK_UNION);
+
+		u->branches = palloc(sizeof(CType *) * Max(n, 1));
+		memcpy(u->branches, branches, sizeof(CType *) * n);
+		u->nbranches = n;
+		ctx->unions[ctx->nunions++] = u;
+		return u;
+	}
+	return NULL;
+}
+
+/* Read a type (the Avro trial checks names only outside type objects) */
+static CType *
+ParseType(ParseCtx *ctx, JsonbValue *v, const JPath *path, const char *ns)
+{
+	bool		save = ctx->probe_type;
+	CType	   *t;
+
+	if (IsObject(v))
+		ctx->probe_type = false;
+	t = ParseTypeInner(ctx, v, path, ns);
+	ctx->probe_type = save;
+	return t;
+}
+
 /* Read a type: a name, a union (array) or a complex type (object) */
 static CType *
-ParseType(ParseCtx *ctx, JsonbValue *v, const char *path, const char *ns)
+ParseTypeInner(ParseCtx *ctx, JsonbValue *v, const JPath *path, const char *ns)
 {
 	CType	   *t;
 
@@ -1508,9 +1840,31 @@ ParseType(ParseCtx *ctx, JsonbValue *v, const char *path, const char *ns)
 					"types are nested more than %d levels deep", MAX_SCHEMA_DEPTH);
 	if (v->type == jbvString)
 	{
-		char	   *s = StrOf(v);
-		int			k = AvroPrimitiveKind(s);
+		int			k = AvroPrimitiveKindN(v->val.string.val, v->val.string.len);
+		char	   *s;
 
+		if (k >= 0 && ctx->format != SF_NATIVE)
+		{
+			ctx->depth--;
+			return Primitive((CKind) k);
+		}
+		if (ctx->format == SF_NATIVE)
+		{
+			CType	   *fast = NativeSimpleName(v->val.string.val, v->val.string.len);
+
+			if (fast != NULL)
+			{
+				ctx->depth--;
+				return fast;
+			}
+		}
+		s = StrOf(v);
+		if (ctx->probe_type && ParseNativeTypeName(NULL, s, NULL) != NULL)
+		{
+			ctx->not_avro = true;	/* a native type name in an Avro-looking record */
+			ctx->depth--;
+			return Primitive(CK_NULL);
+		}
 		if (ctx->format == SF_NATIVE)
 		{
 			/* native names first ("float" is double precision, like SQL) */
@@ -1532,31 +1886,51 @@ ParseType(ParseCtx *ctx, JsonbValue *v, const char *path, const char *ns)
 		int			i,
 					j,
 					n = JsonContainerSize(c);
+		JsonbIterator *it = JsonbIteratorInit(c);
+		JsonbValue	ev;
+		JsonbIteratorToken tok;
+		CType	  **branches = palloc(sizeof(CType *) * Max(n, 1));
+		bool		all_primitive = true;
 
-		t = NewType(CK_UNION);
-		t->branches = palloc(sizeof(CType *) * Max(n, 1));
-		for (i = 0; i < n; i++)
+		i = 0;
+		while ((tok = JsonbIteratorNext(&it, &ev, true)) != WJB_DONE)
 		{
-			JsonbValue	ev = *getIthJsonbValueFromContainer(c, i);
-			CType	   *b = ParseType(ctx, &ev, PathIndex(path, i), ns);
+			CType	   *b;
 
+			if (tok != WJB_ELEM)
+				continue;
+			CHECK_FOR_INTERRUPTS();
+			b = ParseType(ctx, &ev, JI(path, i), ns);
 			if (b->kind == CK_UNION)
-				SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathIndex(path, i),
+				SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JI(path, i),
 							"a union cannot contain a union");
 			for (j = 0; j < i; j++)
 			{
-				CType	   *o = t->branches[j];
+				CType	   *o = branches[j];
 				bool		named = o->kind == CK_RECORD || o->kind == CK_ENUM || o->kind == CK_FIXED;
 
 				if (o->kind == b->kind && (!named || strcmp(o->fullname, b->fullname) == 0) &&
 					(ctx->format == SF_AVRO || o->maxlen == b->maxlen))
-					SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathIndex(path, i),
+					SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JI(path, i),
 								"a union cannot contain two branches of type %s", CTypeDisplay(b));
 			}
-			t->branches[t->nbranches++] = b;
+			if (b != Primitive(b->kind))
+				all_primitive = false;
+			branches[i++] = b;
 		}
 		if (n == 0 && ctx->format != SF_AVRO)
 			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, path, "a union needs at least one type");
+		t = NULL;
+		if (all_primitive)
+			t = InternUnion(ctx, branches, n);
+		if (t == NULL)
+		{
+			t = NewType(CK_UNION);
+			t->branches = branches;
+			t->nbranches = n;
+		}
+		else
+			pfree(branches);
 	}
 	else if (IsObject(v))
 	{
@@ -1569,12 +1943,12 @@ ParseType(ParseCtx *ctx, JsonbValue *v, const char *path, const char *ns)
 		if (IsArray(tv) || IsObject(tv))
 		{
 			/* {"type": ["null","string"]} or {"type": {...}}: Avro reads it as the inner type */
-			t = ParseType(ctx, tv, PathKey(path, "type"), ns);
+			t = ParseType(ctx, tv, JK(path, "type"), ns);
 			ctx->depth--;
 			return t;
 		}
 		if (tv->type != jbvString)
-			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, "type"),
+			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "type"),
 						"expected a type name, found %s", JsonTypeName(tv));
 		ts = StrOf(tv);
 		if (strcmp(ts, "record") == 0 || strcmp(ts, "error") == 0)
@@ -1592,7 +1966,7 @@ ParseType(ParseCtx *ctx, JsonbValue *v, const char *path, const char *ns)
 			{
 				JsonbValue	ivc = *iv;
 
-				t->items = ParseType(ctx, &ivc, PathKey(path, ts[0] == 'a' ? "items" : "values"), ns);
+				t->items = ParseType(ctx, &ivc, JK(path, ts[0] == 'a' ? "items" : "values"), ns);
 			}
 		}
 		else if (strcmp(ts, "fixed") == 0)
@@ -1604,7 +1978,7 @@ ParseType(ParseCtx *ctx, JsonbValue *v, const char *path, const char *ns)
 			sz = GetNumber(ctx, obj, "size", path);
 			if (sz == NULL)
 				SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, path, "fixed needs \"size\"");
-			t->size = NumericToCount(ctx, sz, PathKey(path, "size"), "size");
+			t->size = NumericToCount(ctx, sz, JK(path, "size"), "size");
 			t = ApplyLogical(ctx, t, obj, path);
 		}
 		else
@@ -1614,7 +1988,7 @@ ParseType(ParseCtx *ctx, JsonbValue *v, const char *path, const char *ns)
 			sv.type = jbvString;
 			sv.val.string.val = ts;
 			sv.val.string.len = strlen(ts);
-			t = ParseType(ctx, &sv, PathKey(path, "type"), ns);
+			t = ParseType(ctx, &sv, JK(path, "type"), ns);
 			if (t->kind == CK_RECORD || t->kind == CK_ENUM || t->kind == CK_FIXED)
 			{
 				/* {"type": "SomeName"} refers to a named type */
@@ -1627,7 +2001,7 @@ ParseType(ParseCtx *ctx, JsonbValue *v, const char *path, const char *ns)
 
 				if (ml != NULL)
 				{
-					int			n = NumericToCount(ctx, ml, PathKey(path, "maxLength"), "maxLength");
+					int			n = NumericToCount(ctx, ml, JK(path, "maxLength"), "maxLength");
 
 					t = NewType(CK_STRING);
 					t->maxlen = n;
@@ -1652,24 +2026,24 @@ static const char *const JsonSchemaUnsupported[] = {
 
 /* Reject JSON Schema keywords whose meaning datamesh does not model */
 static void
-JsonSchemaCheckSupported(ParseCtx *ctx, JsonbContainer *obj, const char *path)
+JsonSchemaCheckSupported(ParseCtx *ctx, JsonbContainer *obj, const JPath *path)
 {
 	int			i;
 
 	for (i = 0; JsonSchemaUnsupported[i]; i++)
 		if (GetKey(obj, JsonSchemaUnsupported[i]) != NULL)
-			SchemaError(ctx, ERRCODE_FEATURE_NOT_SUPPORTED, PathKey(path, JsonSchemaUnsupported[i]),
+			SchemaError(ctx, ERRCODE_FEATURE_NOT_SUPPORTED, JK(path, JsonSchemaUnsupported[i]),
 						"JSON Schema keyword \"%s\" is not supported", JsonSchemaUnsupported[i]);
 }
 
 /* Read a JSON Schema "object" with properties into a record */
 static CType *
-ParseJsonSchemaObject(ParseCtx *ctx, JsonbContainer *obj, const char *path)
+ParseJsonSchemaObject(ParseCtx *ctx, JsonbContainer *obj, const JPath *path)
 {
 	CType	   *t = NewType(CK_RECORD);
 	JsonbValue *pv = GetKey(obj, "properties");
 	JsonbValue *rv = GetKey(obj, "required");
-	char	   *ppath = PathKey(path, "properties");
+	const JPath *ppath = JK(path, "properties");
 	JsonbIterator *it;
 	JsonbValue	k;
 	JsonbIteratorToken tok;
@@ -1688,7 +2062,7 @@ ParseJsonSchemaObject(ParseCtx *ctx, JsonbContainer *obj, const char *path)
 		JsonbContainer *rc;
 
 		if (!IsArray(rv))
-			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, "required"),
+			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "required"),
 						"expected an array of property names, found %s", JsonTypeName(rv));
 		rc = rv->val.binary.data;
 		nreq = JsonContainerSize(rc);
@@ -1698,11 +2072,11 @@ ParseJsonSchemaObject(ParseCtx *ctx, JsonbContainer *obj, const char *path)
 			JsonbValue *e = getIthJsonbValueFromContainer(rc, i);
 
 			if (e->type != jbvString)
-				SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathIndex(PathKey(path, "required"), i),
+				SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JI(JK(path, "required"), i),
 							"expected a property name, found %s", JsonTypeName(e));
 			req[i] = StrOf(e);
 			if (pv == NULL || GetKey(pv->val.binary.data, req[i]) == NULL)
-				SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathIndex(PathKey(path, "required"), i),
+				SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JI(JK(path, "required"), i),
 							"required property \"%s\" is not defined in \"properties\"", req[i]);
 		}
 	}
@@ -1715,14 +2089,14 @@ ParseJsonSchemaObject(ParseCtx *ctx, JsonbContainer *obj, const char *path)
 	{
 		JsonbValue	val;
 		CField	   *f;
-		char	   *fpath;
+		const JPath *fpath;
 		bool		inreq = false;
 
 		if (tok != WJB_KEY)
 			continue;
 		f = &t->fields[t->nfields];
 		f->name = StrOf(&k);
-		fpath = PathKey(ppath, f->name);
+		fpath = JK(ppath, f->name);
 		tok = JsonbIteratorNext(&it, &val, true);
 		Assert(tok == WJB_VALUE);
 		if (!IsObject(&val))
@@ -1731,7 +2105,6 @@ ParseJsonSchemaObject(ParseCtx *ctx, JsonbContainer *obj, const char *path)
 		for (i = 0; i < nreq; i++)
 			if (strcmp(req[i], f->name) == 0)
 				inreq = true;
-		f->jpath = fpath;
 		f->type_written = NULL;
 		f->type = ParseJsonSchemaNode(ctx, val.val.binary.data, fpath, f);
 		{
@@ -1751,7 +2124,7 @@ done:
 
 /* Map one JSON Schema type name to a type */
 static CType *
-JsonSchemaTypeName(ParseCtx *ctx, JsonbContainer *obj, const char *tn, const char *path, CField *f)
+JsonSchemaTypeName(ParseCtx *ctx, JsonbContainer *obj, const char *tn, const JPath *path, CField *f)
 {
 	if (strcmp(tn, "string") == 0)
 	{
@@ -1780,9 +2153,9 @@ JsonSchemaTypeName(ParseCtx *ctx, JsonbContainer *obj, const char *tn, const cha
 		{
 			CType	   *t = NewType(CK_STRING);
 
-			t->maxlen = NumericToCount(ctx, ml, PathKey(path, "maxLength"), "maxLength");
+			t->maxlen = NumericToCount(ctx, ml, JK(path, "maxLength"), "maxLength");
 			if (t->maxlen == 0)
-				SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, "maxLength"),
+				SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "maxLength"),
 							"maxLength must be positive");
 			return t;
 		}
@@ -1804,7 +2177,7 @@ JsonSchemaTypeName(ParseCtx *ctx, JsonbContainer *obj, const char *tn, const cha
 		if (iv == NULL)
 			t->items = Primitive(CK_JSON);
 		else if (!IsObject(iv))
-			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, "items"),
+			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "items"),
 						"expected a schema object, found %s", JsonTypeName(iv));
 		else
 		{
@@ -1812,7 +2185,7 @@ JsonSchemaTypeName(ParseCtx *ctx, JsonbContainer *obj, const char *tn, const cha
 			bool		had_null;
 
 			memset(&dummy, 0, sizeof(dummy));
-			t->items = StripNull(ParseJsonSchemaNode(ctx, iv->val.binary.data, PathKey(path, "items"), &dummy), &had_null);
+			t->items = StripNull(ParseJsonSchemaNode(ctx, iv->val.binary.data, JK(path, "items"), &dummy), &had_null);
 		}
 		return t;
 	}
@@ -1822,13 +2195,13 @@ JsonSchemaTypeName(ParseCtx *ctx, JsonbContainer *obj, const char *tn, const cha
 			return ParseJsonSchemaObject(ctx, obj, path);
 		return Primitive(CK_JSON);
 	}
-	SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, "type"),
+	SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "type"),
 				"unknown type \"%s\"", tn);
 }
 
 /* Read a JSON Schema property (type and constraints) into a field */
 static CType *
-ParseJsonSchemaNode(ParseCtx *ctx, JsonbContainer *obj, const char *path, CField *f)
+ParseJsonSchemaNode(ParseCtx *ctx, JsonbContainer *obj, const JPath *path, CField *f)
 {
 	JsonbValue *tv = GetKey(obj, "type");
 	JsonbValue *v;
@@ -1867,17 +2240,17 @@ ParseJsonSchemaNode(ParseCtx *ctx, JsonbContainer *obj, const char *path, CField
 			JsonbValue *e = getIthJsonbValueFromContainer(c, i);
 
 			if (e->type != jbvString)
-				SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathIndex(PathKey(path, "type"), i),
+				SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JI(JK(path, "type"), i),
 							"expected a type name, found %s", JsonTypeName(e));
 			t->branches[t->nbranches++] = JsonSchemaTypeName(ctx, obj, StrOf(e), path, f);
 		}
 		if (n == 0)
-			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, "type"),
+			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "type"),
 						"a type list needs at least one type");
 		f->type_written = ValueText(tv);
 	}
 	else
-		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, "type"),
+		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "type"),
 					"expected a type name or an array of names, found %s", JsonTypeName(tv));
 
 	if (f->doc == NULL)
@@ -1892,27 +2265,27 @@ ParseJsonSchemaNode(ParseCtx *ctx, JsonbContainer *obj, const char *path, CField
 		f->min_value = mn ? mn : emn;
 		f->max_value = mx ? mx : emx;
 		if (f->min_value && f->max_value && NumCmp(f->min_value, f->max_value) > 0)
-			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, mn ? "minimum" : "exclusiveMinimum"),
+			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, mn ? "minimum" : "exclusiveMinimum"),
 						"minimum %s is greater than maximum %s",
 						DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(f->min_value))),
 						DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(f->max_value))));
 		if ((f->min_value || f->max_value) && !IsNumericKind(StripNull(t, &dummy)->kind))
-			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, f->min_value ? "minimum" : "maximum"),
+			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, f->min_value ? "minimum" : "maximum"),
 						"minimum and maximum apply to numbers");
 	}
 	v = GetKey(obj, "enum");
 	if (v != NULL)
-		ParseEnumValues(ctx, f, v, PathKey(path, "enum"));
+		ParseEnumValues(ctx, f, v, JK(path, "enum"));
 	v = GetKey(obj, "const");
 	if (v != NULL)
 	{
 		char	   *s = ScalarText(v);
 
 		if (f->nenum > 0)
-			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, "const"),
+			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "const"),
 						"\"const\" and \"enum\" given together");
 		if (s == NULL)
-			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, "const"),
+			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "const"),
 						"\"const\" must be a string, number or boolean");
 		f->enum_values = palloc(sizeof(char *));
 		f->enum_values[0] = s;
@@ -1922,10 +2295,10 @@ ParseJsonSchemaNode(ParseCtx *ctx, JsonbContainer *obj, const char *path, CField
 	if (v != NULL)
 	{
 		if (v->type != jbvString)
-			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, "pattern"),
+			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "pattern"),
 						"expected a string, found %s", JsonTypeName(v));
 		f->pattern = StrOf(v);
-		CheckPattern(ctx, f->pattern, PathKey(path, "pattern"));
+		CheckPattern(ctx, f->pattern, JK(path, "pattern"));
 	}
 	{
 		bool		b;
@@ -1944,7 +2317,7 @@ ParseJsonSchemaNode(ParseCtx *ctx, JsonbContainer *obj, const char *path, CField
 	if (v != NULL)
 	{
 		f->has_default = true;
-		f->default_value = ValueToJsonb(v);
+		f->default_json = CopyValue(v);
 	}
 	ctx->depth--;
 	return t;
@@ -1952,9 +2325,6 @@ ParseJsonSchemaNode(ParseCtx *ctx, JsonbContainer *obj, const char *path, CField
 
 /* ---------- detection ---------- */
 
-static const char *const AvroFieldKeys[] = {
-	"name", "type", "doc", "default", "order", "aliases", NULL
-};
 
 /* Is a type expression free of native-only type names? */
 static bool
@@ -1962,21 +2332,22 @@ AvroTypeNamesOnly(JsonbValue *tv)
 {
 	if (tv->type == jbvString)
 	{
-		char	   *s = StrOf(tv);
-
-		if (AvroPrimitiveKind(s) >= 0)
+		if (AvroPrimitiveKindN(tv->val.string.val, tv->val.string.len) >= 0)
 			return true;
 		/* a named-type reference, unless it is a native type name */
-		return ParseNativeTypeName(NULL, s, NULL) == NULL;
+		return ParseNativeTypeName(NULL, StrOf(tv), NULL) == NULL;
 	}
 	if (IsArray(tv))
 	{
-		int			i,
-					n = JsonContainerSize(tv->val.binary.data);
+		JsonbIterator *it = JsonbIteratorInit(tv->val.binary.data);
+		JsonbValue	ev;
+		JsonbIteratorToken tok;
+		bool		ok = true;
 
-		for (i = 0; i < n; i++)
-			if (!AvroTypeNamesOnly(getIthJsonbValueFromContainer(tv->val.binary.data, i)))
-				return false;
+		while ((tok = JsonbIteratorNext(&it, &ev, true)) != WJB_DONE)
+			if (tok == WJB_ELEM && ok && !AvroTypeNamesOnly(&ev))
+				ok = false;
+		return ok;
 	}
 	return true;
 }
@@ -2007,15 +2378,7 @@ LooksLikeAvro(JsonbContainer *obj)
 		it = JsonbIteratorInit(f->val.binary.data);
 		while ((tok = JsonbIteratorNext(&it, &k, true)) != WJB_DONE)
 		{
-			int			j;
-			bool		ok = false;
-
-			if (tok != WJB_KEY)
-				continue;
-			for (j = 0; AvroFieldKeys[j]; j++)
-				if (StrEq(&k, AvroFieldKeys[j]))
-					ok = true;
-			if (!ok)
+			if (tok == WJB_KEY && KeyIndex(AvroFieldKeys, k.val.string.val, k.val.string.len) < 0)
 				return false;
 		}
 		ftv = GetKey(f->val.binary.data, "type");
@@ -2027,7 +2390,7 @@ LooksLikeAvro(JsonbContainer *obj)
 
 /* Read a bare array of native fields into an anonymous record */
 static CType *
-ParseFieldList(ParseCtx *ctx, JsonbContainer *arr, const char *path)
+ParseFieldList(ParseCtx *ctx, JsonbContainer *arr, const JPath *path)
 {
 	CType	   *t = NewType(CK_RECORD);
 	int			i,
@@ -2039,11 +2402,50 @@ ParseFieldList(ParseCtx *ctx, JsonbContainer *arr, const char *path)
 	{
 		JsonbValue	ev = *getIthJsonbValueFromContainer(arr, i);
 
-		ParseNativeField(ctx, &t->fields[i], &ev, PathIndex(path, i), "");
+		ParseNativeField(ctx, &t->fields[i], &ev, JI(path, i), "");
 		t->nfields++;
 	}
 	IndexFields(ctx, t, path);
 	return t;
+}
+
+/*
+ * Read a record as Avro if it is one: its fields carry only Avro keys and
+ * their types no native-only type names (LooksLikeAvro).  Rather than
+ * checking first, the record is read as Avro with those checks made on the
+ * way (ctx->probe); NULL when one fails.  When the Avro reader raises a
+ * schema error first, the record is checked whole: a record that is not
+ * pure Avro is then read natively instead, and its error is dropped.
+ */
+static CType *
+ProbeAvro(ParseCtx *ctx, JsonbContainer *root, const JPath *path)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	CType	   *volatile result = NULL;
+
+	ctx->format = SF_AVRO;
+	ctx->probe = true;
+	ctx->not_avro = false;
+	PG_TRY();
+	{
+		result = ParseRecord(ctx, root, path, "");
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		if ((edata->sqlerrcode != ERRCODE_INVALID_PARAMETER_VALUE &&
+			 edata->sqlerrcode != ERRCODE_PROGRAM_LIMIT_EXCEEDED) ||
+			LooksLikeAvro(root))
+			PG_RE_THROW();
+		FlushErrorState();
+		FreeErrorData(edata);
+		return NULL;
+	}
+	PG_END_TRY();
+	return ctx->not_avro ? NULL : result;
 }
 
 /* Read a contract schema in any accepted form */
@@ -2053,7 +2455,10 @@ ParseContractSchema(Jsonb *schema, const char *argname)
 	CSchema    *cs = palloc0(sizeof(CSchema));
 	ParseCtx	ctx;
 	JsonbContainer *root = &schema->root;
-	const char *path = "$";
+	static const JPath root_path = {NULL, "$", -1};
+	static const JPath definition_path = {NULL, "$.definition", -1};
+	static const JPath format_path = {NULL, "$.format", -1};
+	const JPath *path = &root_path;
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.argname = argname;
@@ -2070,20 +2475,19 @@ ParseContractSchema(Jsonb *schema, const char *argname)
 		JsonbValue *fmt = GetKey(root, "format");
 
 		if (fmt != NULL && fmt->type != jbvString)
-			SchemaError(&ctx, ERRCODE_INVALID_PARAMETER_VALUE, "$.format",
+			SchemaError(&ctx, ERRCODE_INVALID_PARAMETER_VALUE, &format_path,
 						"expected a string, found %s", JsonTypeName(fmt));
 		if (fmt != NULL && !(StrEq(fmt, "native") || StrEq(fmt, "avro") ||
 							 StrEq(fmt, "json_schema") || StrEq(fmt, "jsonschema") ||
 							 StrEq(fmt, "json-schema")))
-			SchemaError(&ctx, ERRCODE_INVALID_PARAMETER_VALUE, "$.format",
+			SchemaError(&ctx, ERRCODE_INVALID_PARAMETER_VALUE, &format_path,
 						"unknown schema format \"%s\"", StrOf(fmt));
-		path = "$.definition";
+		path = &definition_path;
 		if (dv->type != jbvBinary)
 			SchemaError(&ctx, ERRCODE_INVALID_PARAMETER_VALUE, path,
 						"a schema must be an object or an array of fields");
 		root = dv->val.binary.data;
 	}
-	cs->root_path = path;
 
 	if (JsonContainerIsArray(root))
 	{
@@ -2100,7 +2504,7 @@ ParseContractSchema(Jsonb *schema, const char *argname)
 
 		ctx.format = SF_JSON_SCHEMA;
 		if (tv != NULL && !StrEq(tv, "object"))
-			SchemaError(&ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, "type"),
+			SchemaError(&ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "type"),
 						"a JSON Schema contract must describe an object");
 		JsonSchemaCheckSupported(&ctx, root, path);
 		cs->format = SF_JSON_SCHEMA;
@@ -2112,25 +2516,33 @@ ParseContractSchema(Jsonb *schema, const char *argname)
 		JsonbValue *tv = GetKey(root, "type");
 		JsonbValue *fv = GetKey(root, "fields");
 
-		if (LooksLikeAvro(root))
+		if (tv != NULL && StrEq(tv, "record") && GetKey(root, "name") != NULL && IsArray(fv))
 		{
-			ctx.format = SF_AVRO;
-			cs->format = SF_AVRO;
-			cs->root = ParseRecord(&ctx, root, path, "");
-			return cs;
+			CType	   *avro = ProbeAvro(&ctx, root, path);
+
+			if (avro != NULL)
+			{
+				cs->format = SF_AVRO;
+				cs->root = avro;
+				return cs;
+			}
+			memset(&ctx, 0, sizeof(ctx));
+			ctx.argname = argname;
+			ctx.format = SF_NATIVE;
 		}
 		if (tv != NULL && !(StrEq(tv, "record") || StrEq(tv, "object")))
-			SchemaError(&ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, "type"),
+			SchemaError(&ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "type"),
 						"a schema with \"fields\" must be of type \"record\"");
 		{
-			static const char *const keys[] = {
-				"type", "name", "namespace", "doc", "description", "fields", "aliases", NULL
+			static const KeyName keys[] = {
+				KN("type"), KN("name"), KN("namespace"), KN("doc"), KN("description"),
+				KN("fields"), KN("aliases"), {NULL, 0}
 			};
 
 			CheckKeys(&ctx, root, keys, path);
 		}
 		if (!IsArray(fv))
-			SchemaError(&ctx, ERRCODE_INVALID_PARAMETER_VALUE, PathKey(path, "fields"),
+			SchemaError(&ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, "fields"),
 						"expected an array of fields, found %s", JsonTypeName(fv));
 		if (GetKey(root, "name") != NULL)
 		{
@@ -2139,12 +2551,61 @@ ParseContractSchema(Jsonb *schema, const char *argname)
 			return cs;
 		}
 		cs->format = SF_NATIVE;
-		cs->root = ParseFieldList(&ctx, fv->val.binary.data, PathKey(path, "fields"));
+		cs->root = ParseFieldList(&ctx, fv->val.binary.data, JK(path, "fields"));
 		cs->root->doc = GetString(&ctx, root, "doc", path, false);
 		return cs;
 	}
 	SchemaError(&ctx, ERRCODE_INVALID_PARAMETER_VALUE, path,
 				"not a contract schema: expected \"fields\" (native or Avro), \"properties\" (JSON Schema) or \"definition\"");
+}
+
+/* A field's type as written: the string, or the JSON text of the type */
+char *
+CFieldTypeText(const CField *f)
+{
+	if (f->type_written)
+		return (char *) f->type_written;
+	if (f->type_json == NULL)
+		return NULL;
+	if (f->type_json->type == jbvString)
+		return StrOf(f->type_json);
+	return ValueText(f->type_json);
+}
+
+/* A field's default as jsonb (NULL when it has none) */
+Jsonb *
+CFieldDefault(const CField *f)
+{
+	if (!f->has_default)
+		return NULL;
+	return ValueToJsonb(f->default_json);
+}
+
+/* Do two fields have the same default (or both none)? */
+bool
+CFieldDefaultsEqual(const CField *a, const CField *b)
+{
+	JsonbValue *x = a->default_json,
+			   *y = b->default_json;
+
+	if (!a->has_default || !b->has_default)
+		return a->has_default == b->has_default;
+	if (x->type != y->type)
+		return false;
+	switch (x->type)
+	{
+		case jbvNull:
+			return true;
+		case jbvBool:
+			return x->val.boolean == y->val.boolean;
+		case jbvString:
+			return x->val.string.len == y->val.string.len &&
+				memcmp(x->val.string.val, y->val.string.val, x->val.string.len) == 0;
+		case jbvNumeric:
+			return NumCmp(x->val.numeric, y->val.numeric) == 0;
+		default:
+			return compareJsonbContainers(&ValueToJsonb(x)->root, &ValueToJsonb(y)->root) == 0;
+	}
 }
 
 /* Name of a schema format */
@@ -2316,8 +2777,10 @@ schema_fields(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	CSchema    *cs;
 	int			i;
+	MemoryContext old;
 
 	InitMaterializedSRF(fcinfo, 0);
+	old = CompatScratchBegin();
 	cs = ParseContractSchema(js, "schema");
 	for (i = 0; i < cs->root->nfields; i++)
 	{
@@ -2329,15 +2792,15 @@ schema_fields(PG_FUNCTION_ARGS)
 		memset(nulls, 0, sizeof(nulls));
 		values[0] = Int32GetDatum(i + 1);
 		values[1] = CStringGetTextDatum(f->name);
-		if (f->type_written)
-			values[2] = CStringGetTextDatum(f->type_written);
+		if (f->type_written || f->type_json)
+			values[2] = CStringGetTextDatum(CFieldTypeText(f));
 		else
 			nulls[2] = true;
 		values[3] = CStringGetTextDatum(SqlTypeOf(StripNull(f->type, &had_null)));
 		values[4] = BoolGetDatum(f->nullable);
 		values[5] = BoolGetDatum(f->required);
 		if (f->has_default)
-			values[6] = JsonbPGetDatum(f->default_value);
+			values[6] = JsonbPGetDatum(CFieldDefault(f));
 		else
 			nulls[6] = true;
 		if (f->doc)
@@ -2377,5 +2840,18 @@ schema_fields(PG_FUNCTION_ARGS)
 		values[14] = BoolGetDatum(f->is_unique);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
+	CompatScratchEnd(old);
 	PG_RETURN_VOID();
+}
+
+/* datamesh.schema_format(schema jsonb): native, avro or json_schema */
+Datum
+schema_format(PG_FUNCTION_ARGS)
+{
+	Jsonb	   *js = PG_GETARG_JSONB_P(0);
+	MemoryContext old = CompatScratchBegin();
+	SchemaFormat f = ParseContractSchema(js, "schema")->format;
+
+	CompatScratchEnd(old);
+	PG_RETURN_TEXT_P(cstring_to_text(SchemaFormatName(f)));
 }

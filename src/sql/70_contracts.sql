@@ -161,15 +161,16 @@ BEGIN
              WHEN 'int' THEN 'integer' WHEN 'integer' THEN 'integer' WHEN 'int4' THEN 'integer' WHEN 'int32' THEN 'integer'
              WHEN 'long' THEN 'bigint' WHEN 'bigint' THEN 'bigint' WHEN 'int8' THEN 'bigint' WHEN 'int64' THEN 'bigint'
              WHEN 'smallint' THEN 'smallint' WHEN 'short' THEN 'smallint' WHEN 'int2' THEN 'smallint'
-             WHEN 'float' THEN 'real' WHEN 'real' THEN 'real' WHEN 'float4' THEN 'real'
-             WHEN 'double' THEN 'double precision' WHEN 'double precision' THEN 'double precision' WHEN 'float8' THEN 'double precision'
+             WHEN 'real' THEN 'real' WHEN 'float4' THEN 'real'
+             WHEN 'float' THEN 'double precision' WHEN 'double' THEN 'double precision'
+             WHEN 'double precision' THEN 'double precision' WHEN 'float8' THEN 'double precision'
              WHEN 'decimal' THEN 'numeric' WHEN 'numeric' THEN 'numeric' WHEN 'number' THEN 'numeric'
              WHEN 'boolean' THEN 'boolean' WHEN 'bool' THEN 'boolean'
              WHEN 'date' THEN 'date'
-             WHEN 'timestamp' THEN 'timestamptz' WHEN 'timestamptz' THEN 'timestamptz' WHEN 'datetime' THEN 'timestamptz'
-             WHEN 'timestamp with time zone' THEN 'timestamptz'
-             WHEN 'timestamp without time zone' THEN 'timestamp' WHEN 'local-timestamp' THEN 'timestamp'
-             WHEN 'time' THEN 'time' WHEN 'interval' THEN 'interval'
+             WHEN 'timestamptz' THEN 'timestamptz' WHEN 'timestamp with time zone' THEN 'timestamptz'
+             WHEN 'timestamp' THEN 'timestamp' WHEN 'datetime' THEN 'timestamp' WHEN 'timestamp without time zone' THEN 'timestamp'
+             WHEN 'time' THEN 'time' WHEN 'time without time zone' THEN 'time'
+             WHEN 'interval' THEN 'interval' WHEN 'duration' THEN 'interval' WHEN 'struct' THEN 'jsonb'
              WHEN 'uuid' THEN 'uuid'
              WHEN 'bytes' THEN 'bytea' WHEN 'bytea' THEN 'bytea' WHEN 'binary' THEN 'bytea'
              WHEN 'json' THEN 'jsonb' WHEN 'jsonb' THEN 'jsonb' WHEN 'object' THEN 'jsonb' WHEN 'record' THEN 'jsonb'
@@ -204,7 +205,7 @@ BEGIN
         s := t ->> 'logicalType';
         CASE
         WHEN s = 'decimal' THEN
-            IF jsonb_typeof(t -> 'precision') <> 'number' OR (t ->> 'precision')::numeric NOT BETWEEN 1 AND 1000
+            IF jsonb_typeof(t -> 'precision') IS DISTINCT FROM 'number' OR (t ->> 'precision')::numeric NOT BETWEEN 1 AND 1000
                OR coalesce((t ->> 'scale')::numeric, 0) NOT BETWEEN 0 AND (t ->> 'precision')::numeric THEN
                 RETURN jsonb_build_object('problem', format('decimal type %s needs a precision of 1 to 1000 and a scale not above it', t));
             END IF;
@@ -241,13 +242,13 @@ BEGIN
             END IF;
             RETURN '{"sql_type": "jsonb", "nullable": false, "numeric": false}';
         WHEN 'record' THEN
-            IF jsonb_typeof(t -> 'fields') <> 'array' THEN
+            IF jsonb_typeof(t -> 'fields') IS DISTINCT FROM 'array' THEN
                 RETURN jsonb_build_object('problem', 'record type without a "fields" list');
             END IF;
             RETURN '{"sql_type": "jsonb", "nullable": false, "numeric": false}';
         WHEN 'enum' THEN
-            IF jsonb_typeof(t -> 'symbols') <> 'array' OR jsonb_array_length(t -> 'symbols') = 0
-               OR EXISTS (SELECT FROM jsonb_array_elements(t -> 'symbols') e WHERE jsonb_typeof(e) <> 'string') THEN
+            IF jsonb_typeof(t -> 'symbols') IS DISTINCT FROM 'array' OR jsonb_array_length(t -> 'symbols') = 0
+               OR EXISTS (SELECT FROM jsonb_array_elements(t -> 'symbols') e WHERE jsonb_typeof(e) IS DISTINCT FROM 'string') THEN
                 RETURN jsonb_build_object('problem', 'enum type needs a non-empty "symbols" list of strings');
             END IF;
             RETURN jsonb_build_object('sql_type', 'text', 'nullable', false, 'numeric', false, 'enum', t -> 'symbols');
@@ -302,7 +303,7 @@ CREATE FUNCTION datamesh._json_timestamp(v pg_catalog.jsonb) RETURNS pg_catalog.
     SET search_path = pg_catalog, pg_temp
     AS $fn$
 BEGIN
-    IF jsonb_typeof(v) <> 'string'
+    IF jsonb_typeof(v) IS DISTINCT FROM 'string'
        OR (v #>> '{}') !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?$' THEN
         RETURN NULL;
     END IF;
@@ -350,7 +351,7 @@ DECLARE
     doc text;
     cls text;
 BEGIN
-    IF jsonb_typeof(f) <> 'object' THEN
+    IF jsonb_typeof(f) IS DISTINCT FROM 'object' THEN
         RETURN jsonb_build_object('problems', jsonb_build_array(
             format('%s: expected a field mapping with name and type, got %s', path, datamesh._describe(f))));
     END IF;
@@ -361,7 +362,7 @@ BEGIN
     -- seed 001 FieldContract.constraints: merged into the field, conflicts are errors
     v := f -> 'constraints';
     IF v IS NOT NULL THEN
-        IF jsonb_typeof(v) <> 'object' THEN
+        IF jsonb_typeof(v) IS DISTINCT FROM 'object' THEN
             problems := problems || format('%s.constraints: expected a mapping, got %s', path, datamesh._describe(v));
         ELSE
             IF (v - constraint_keys) <> '{}' THEN
@@ -397,7 +398,7 @@ BEGIN
     v := f -> 'name';
     IF v IS NULL THEN
         problems := problems || format('%s.%s: required', path, coalesce(keymap ->> 'name', 'name'));
-    ELSIF jsonb_typeof(v) <> 'string' OR btrim(v #>> '{}') = '' OR length(v #>> '{}') > 63 THEN
+    ELSIF jsonb_typeof(v) IS DISTINCT FROM 'string' OR btrim(v #>> '{}') = '' OR length(v #>> '{}') > 63 THEN
         problems := problems || format('%s.%s: expected a field name of 1 to 63 characters, got %s', path,
                                        coalesce(keymap ->> 'name', 'name'), datamesh._describe(v));
     ELSE
@@ -414,7 +415,7 @@ BEGIN
 
     FOREACH k IN ARRAY ARRAY['required', 'nullable', 'pii', 'unique', 'primary_key'] LOOP
         v := f -> k;
-        IF v IS NOT NULL AND jsonb_typeof(v) <> 'boolean' THEN
+        IF v IS NOT NULL AND jsonb_typeof(v) IS DISTINCT FROM 'boolean' THEN
             problems := problems || format('%s.%s: expected true or false, got %s', path, coalesce(keymap ->> k, k),
                                            datamesh._describe(v));
             f := f - k;
@@ -468,7 +469,7 @@ BEGIN
 
     v := coalesce(f -> 'enum', t -> 'enum');
     IF v IS NOT NULL AND v <> 'null' THEN
-        IF jsonb_typeof(v) <> 'array' OR jsonb_array_length(v) = 0 THEN
+        IF jsonb_typeof(v) IS DISTINCT FROM 'array' OR jsonb_array_length(v) = 0 THEN
             problems := problems || format('%s.%s: expected a non-empty list of values, got %s', path,
                                            coalesce(keymap ->> 'enum', 'enum'), datamesh._describe(v));
         ELSIF EXISTS (SELECT FROM jsonb_array_elements(v) e WHERE jsonb_typeof(e) NOT IN ('string', 'number', 'boolean')) THEN
@@ -483,7 +484,7 @@ BEGIN
 
     v := f -> 'pattern';
     IF v IS NOT NULL AND v <> 'null' THEN
-        IF jsonb_typeof(v) <> 'string' THEN
+        IF jsonb_typeof(v) IS DISTINCT FROM 'string' THEN
             problems := problems || format('%s.pattern: expected a regular expression string, got %s', path, datamesh._describe(v));
         ELSIF sql_type IS NOT NULL AND sql_type NOT IN ('text', 'uuid') AND sql_type !~ '^(varchar|char)\(' THEN
             problems := problems || format('%s.pattern: applies only to text fields, not to type %s', path, f -> 'type');
@@ -520,7 +521,7 @@ BEGIN
 
     FOREACH k IN ARRAY ARRAY['doc', 'description', 'classification', 'privacy_classification'] LOOP
         v := f -> k;
-        IF v IS NOT NULL AND v <> 'null' AND jsonb_typeof(v) <> 'string' THEN
+        IF v IS NOT NULL AND v <> 'null' AND jsonb_typeof(v) IS DISTINCT FROM 'string' THEN
             problems := problems || format('%s.%s: expected a string, got %s', path, coalesce(keymap ->> k, k), datamesh._describe(v));
             f := f - k;
         END IF;
@@ -577,7 +578,7 @@ BEGIN
     IF jsonb_typeof(def) = 'array' THEN
         fmt := 'native';
         list := def;
-    ELSIF jsonb_typeof(def) <> 'object' THEN
+    ELSIF jsonb_typeof(def) IS DISTINCT FROM 'object' THEN
         RETURN jsonb_build_object('problems', jsonb_build_array(format(
             '%s: expected a record with fields, a JSON Schema or a list of fields, got %s', path, datamesh._describe(def))));
     ELSIF def ? 'properties' OR def ? '$schema' OR def ->> 'type' = 'object' THEN
@@ -587,7 +588,7 @@ BEGIN
         path := path || '.fields';
         IF jsonb_typeof(list) = 'array' AND def ->> 'type' = 'record'
            AND NOT EXISTS (SELECT FROM jsonb_array_elements(list) e
-                            WHERE jsonb_typeof(e) <> 'object' OR (e - avro_keys) <> '{}') THEN
+                            WHERE jsonb_typeof(e) IS DISTINCT FROM 'object' OR (e - avro_keys) <> '{}') THEN
             fmt := 'avro';
         ELSE
             fmt := 'native';
@@ -605,12 +606,12 @@ BEGIN
         IF def ? 'type' AND def -> 'type' <> '"object"' THEN
             problems := problems || format('%s.type: a JSON Schema contract describes an object, got %s', path, datamesh._describe(def -> 'type'));
         END IF;
-        IF jsonb_typeof(def -> 'properties') <> 'object' THEN
+        IF jsonb_typeof(def -> 'properties') IS DISTINCT FROM 'object' THEN
             RETURN jsonb_build_object('format', fmt, 'problems', to_jsonb(problems || format(
                 '%s.properties: expected a mapping of property names to schemas, got %s', path, datamesh._describe(def -> 'properties'))));
         END IF;
-        IF def ? 'required' AND (jsonb_typeof(def -> 'required') <> 'array'
-                                 OR EXISTS (SELECT FROM jsonb_array_elements(def -> 'required') e WHERE jsonb_typeof(e) <> 'string')) THEN
+        IF def ? 'required' AND (jsonb_typeof(def -> 'required') IS DISTINCT FROM 'array'
+                                 OR EXISTS (SELECT FROM jsonb_array_elements(def -> 'required') e WHERE jsonb_typeof(e) IS DISTINCT FROM 'string')) THEN
             problems := problems || format('%s.required: expected a list of property names', path);
         ELSE
             req := ARRAY(SELECT jsonb_array_elements_text(coalesce(def -> 'required', '[]')));
@@ -621,7 +622,7 @@ BEGIN
             END LOOP;
         END IF;
         FOR k, elem IN SELECT key, value FROM jsonb_each(def -> 'properties') LOOP
-            IF jsonb_typeof(elem) <> 'object' THEN
+            IF jsonb_typeof(elem) IS DISTINCT FROM 'object' THEN
                 problems := problems || format('%s.properties.%s: expected a schema mapping, got %s', path, k, datamesh._describe(elem));
                 CONTINUE;
             END IF;
@@ -647,7 +648,7 @@ BEGIN
             IF jtype IS NULL THEN
                 problems := problems || format('%s.properties.%s.type: required', path, k);
                 CONTINUE;
-            ELSIF jsonb_typeof(jtype) <> 'string' OR jtype #>> '{}' NOT IN ('string', 'integer', 'number', 'boolean', 'object', 'array') THEN
+            ELSIF jsonb_typeof(jtype) IS DISTINCT FROM 'string' OR jtype #>> '{}' NOT IN ('string', 'integer', 'number', 'boolean', 'object', 'array') THEN
                 problems := problems || format('%s.properties.%s.type: unknown JSON Schema type %s', path, k, jtype);
                 CONTINUE;
             END IF;
@@ -675,7 +676,7 @@ BEGIN
             fields := fields || jsonb_build_array((r -> 'field') || jsonb_build_object('ordinal', i));
         END LOOP;
     ELSE
-        IF jsonb_typeof(list) <> 'array' THEN
+        IF jsonb_typeof(list) IS DISTINCT FROM 'array' THEN
             RETURN jsonb_build_object('format', fmt, 'problems', to_jsonb(problems || format(
                 '%s: expected a list of fields, got %s', path, datamesh._describe(list))));
         END IF;
@@ -754,8 +755,9 @@ DECLARE
     rmin numeric;
     rmax numeric;
     msg text;
+    sqlmap jsonb;
 BEGIN
-    IF jsonb_typeof(doc) <> 'object' THEN
+    IF jsonb_typeof(doc) IS DISTINCT FROM 'object' THEN
         RETURN jsonb_build_object('problems', jsonb_build_array(
             '(document): expected a mapping with apiVersion, kind, metadata and schema, got ' || datamesh._describe(doc)),
             'warnings', '[]'::jsonb);
@@ -778,7 +780,7 @@ BEGIN
 
     ------------------------------------------------------------------ metadata
     meta := doc -> 'metadata';
-    IF meta IS NULL OR jsonb_typeof(meta) <> 'object' THEN
+    IF meta IS NULL OR jsonb_typeof(meta) IS DISTINCT FROM 'object' THEN
         problems := problems || ('metadata: ' || CASE WHEN meta IS NULL THEN 'required'
                                  ELSE 'expected a mapping, got ' || datamesh._describe(meta) END);
         meta := '{"product_id": null, "version": null}';
@@ -790,7 +792,7 @@ BEGIN
         NULL;   -- metadata itself is missing: reported above
     ELSIF v IS NULL THEN
         problems := problems || 'metadata.product_id: required'::text;
-    ELSIF jsonb_typeof(v) <> 'string' OR (v #>> '{}') !~ '^[a-z0-9]([a-z0-9_-]{0,61}[a-z0-9])?$' THEN
+    ELSIF jsonb_typeof(v) IS DISTINCT FROM 'string' OR (v #>> '{}') !~ '^[a-z0-9]([a-z0-9_-]{0,61}[a-z0-9])?$' THEN
         problems := problems || ('metadata.product_id: expected a data product name, got ' || datamesh._describe(v));
     ELSE
         c := c || jsonb_build_object('product_id', v);
@@ -803,7 +805,7 @@ BEGIN
             problems := problems || 'metadata.version: required'::text;
         ELSIF v IS NULL THEN
             NULL;
-        ELSIF jsonb_typeof(v) <> 'string' OR (v #>> '{}') !~ semver_pattern THEN
+        ELSIF jsonb_typeof(v) IS DISTINCT FROM 'string' OR (v #>> '{}') !~ semver_pattern THEN
             problems := problems || format('metadata.%s: expected a semantic version such as "1.2.3", got %s', k, datamesh._describe(v));
         ELSE
             c := c || jsonb_build_object(k, v);
@@ -811,7 +813,7 @@ BEGIN
     END LOOP;
     FOREACH k IN ARRAY ARRAY['contract_id', 'name', 'description', 'owner', 'port'] LOOP
         v := meta -> k;
-        IF v IS NOT NULL AND (jsonb_typeof(v) <> 'string' OR btrim(v #>> '{}') = '') THEN
+        IF v IS NOT NULL AND (jsonb_typeof(v) IS DISTINCT FROM 'string' OR btrim(v #>> '{}') = '') THEN
             problems := problems || format('metadata.%s: expected a non-empty string, got %s', k, datamesh._describe(v));
         END IF;
     END LOOP;
@@ -827,7 +829,7 @@ BEGIN
 
     -------------------------------------------------------------------- schema
     sch := doc -> 'schema';
-    IF sch IS NULL OR jsonb_typeof(sch) <> 'object' THEN
+    IF sch IS NULL OR jsonb_typeof(sch) IS DISTINCT FROM 'object' THEN
         problems := problems || ('schema: ' || CASE WHEN sch IS NULL THEN 'required'
                                  ELSE 'expected a mapping with format, compatibility and definition, got ' || datamesh._describe(sch) END);
         sch := '{}';
@@ -836,7 +838,7 @@ BEGIN
             problems := problems || datamesh._unknown_fields(sch, schema_keys, 'schema');
         END IF;
         v := sch -> 'format';
-        IF v IS NOT NULL AND (jsonb_typeof(v) <> 'string'
+        IF v IS NOT NULL AND (jsonb_typeof(v) IS DISTINCT FROM 'string'
                               OR lower(v #>> '{}') NOT IN ('native', 'avro', 'json_schema', 'jsonschema', 'json-schema', 'json')) THEN
             problems := problems || ('schema.format: expected one of native, avro, json_schema, got ' || datamesh._describe(v));
         END IF;
@@ -844,17 +846,31 @@ BEGIN
         problems := problems || ARRAY(SELECT jsonb_array_elements_text(sf -> 'problems'));
         fields := coalesce(sf -> 'fields', '[]');
         c := c || jsonb_build_object('schema', sch -> 'definition', 'schema_format', sf -> 'format');
-        IF jsonb_array_length(fields) = 0 AND NOT sf -> 'problems' <> '[]' THEN
+        -- (an ODCS contract may promise only an SLA: it has no schema objects)
+        IF jsonb_array_length(fields) = 0 AND NOT sf -> 'problems' <> '[]' AND NOT doc ? 'x-odcs' THEN
             problems := problems || 'schema.definition: a contract promises at least one field'::text;
         END IF;
     END IF;
     names := ARRAY(SELECT x ->> 'name' FROM jsonb_array_elements(fields) x WHERE x ->> 'name' IS NOT NULL);
+    -- the PostgreSQL type of each field is the compatibility checker's (datamesh.schema_fields),
+    -- so that the checker, the DDL guard and validate_data read the schema alike
+    IF cardinality(problems) = 0 AND jsonb_array_length(fields) > 0 THEN
+        BEGIN
+            SELECT jsonb_object_agg(x.name, x.sql_type) INTO sqlmap FROM datamesh.schema_fields(sch -> 'definition') x;
+            SELECT jsonb_agg(x || jsonb_build_object('sql_type', coalesce(sqlmap ->> (x ->> 'name'), x ->> 'sql_type'))
+                             ORDER BY (x ->> 'ordinal')::int)
+              INTO fields FROM jsonb_array_elements(fields) x;
+        EXCEPTION WHEN invalid_parameter_value OR invalid_text_representation THEN
+            GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT;
+            problems := problems || ('schema.definition: ' || msg);
+        END;
+    END IF;
 
     -- compatibility: schema.compatibility, else seed 001's schema_evolution_policy / backward_compatible
     v := sch -> 'compatibility';
     IF v IS NOT NULL THEN
         mode := datamesh._contract_mode(v #>> '{}');
-        IF jsonb_typeof(v) <> 'string' OR mode IS NULL THEN
+        IF jsonb_typeof(v) IS DISTINCT FROM 'string' OR mode IS NULL THEN
             problems := problems || ('schema.compatibility: unknown mode ' || datamesh._describe(v)
                                      || ' (expected NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL or FULL_TRANSITIVE)');
         END IF;
@@ -862,7 +878,7 @@ BEGIN
     v := doc -> 'schema_evolution_policy';
     IF v IS NOT NULL THEN
         policy_mode := datamesh._contract_mode(v #>> '{}');
-        IF jsonb_typeof(v) <> 'string' OR policy_mode IS NULL THEN
+        IF jsonb_typeof(v) IS DISTINCT FROM 'string' OR policy_mode IS NULL THEN
             problems := problems || ('schema_evolution_policy: unknown policy ' || datamesh._describe(v)
                                      || ' (expected backward_compatible, forward_compatible, full, none or a compatibility mode)');
         ELSIF mode IS NOT NULL AND mode <> policy_mode THEN
@@ -870,13 +886,13 @@ BEGIN
         END IF;
     END IF;
     v := doc -> 'backward_compatible';
-    IF v IS NOT NULL AND jsonb_typeof(v) <> 'boolean' THEN
+    IF v IS NOT NULL AND jsonb_typeof(v) IS DISTINCT FROM 'boolean' THEN
         problems := problems || ('backward_compatible: expected true or false, got ' || datamesh._describe(v));
     ELSIF v = 'false' AND coalesce(mode, policy_mode) IS NOT NULL AND coalesce(mode, policy_mode) LIKE ANY (ARRAY['BACKWARD%', 'FULL%']) THEN
         problems := problems || format('backward_compatible: false contradicts compatibility mode %s', coalesce(mode, policy_mode));
     END IF;
     c := c || jsonb_build_object('compatibility', coalesce(mode, policy_mode,
-                                                          CASE WHEN v = 'false' THEN 'NONE' END, 'BACKWARD'),
+                                                          CASE WHEN v = 'false' THEN 'NONE' WHEN v = 'true' THEN 'BACKWARD' END, 'FULL'),
                                  'schema_evolution_policy', doc -> 'schema_evolution_policy');
 
     -- primary key: schema.primary_key, and fields marked primary_key
@@ -885,8 +901,8 @@ BEGIN
         IF jsonb_typeof(v) = 'string' THEN
             v := jsonb_build_array(v);
         END IF;
-        IF jsonb_typeof(v) <> 'array' OR jsonb_array_length(v) = 0
-           OR EXISTS (SELECT FROM jsonb_array_elements(v) x WHERE jsonb_typeof(x) <> 'string') THEN
+        IF jsonb_typeof(v) IS DISTINCT FROM 'array' OR jsonb_array_length(v) = 0
+           OR EXISTS (SELECT FROM jsonb_array_elements(v) x WHERE jsonb_typeof(x) IS DISTINCT FROM 'string') THEN
             problems := problems || ('schema.primary_key: expected a list of field names, got ' || datamesh._describe(sch -> 'primary_key'));
         ELSE
             pk := ARRAY(SELECT x FROM jsonb_array_elements_text(v) WITH ORDINALITY AS y(x, o) ORDER BY o);
@@ -923,7 +939,7 @@ BEGIN
         IF jsonb_typeof(v) = 'string' THEN
             v := jsonb_build_array(v);
         END IF;
-        IF jsonb_typeof(v) <> 'array' OR EXISTS (SELECT FROM jsonb_array_elements(v) x WHERE jsonb_typeof(x) <> 'string') THEN
+        IF jsonb_typeof(v) IS DISTINCT FROM 'array' OR EXISTS (SELECT FROM jsonb_array_elements(v) x WHERE jsonb_typeof(x) IS DISTINCT FROM 'string') THEN
             problems := problems || ('partition_by: expected a list of field names, got ' || datamesh._describe(doc -> 'partition_by'));
         ELSE
             parts := ARRAY(SELECT x FROM jsonb_array_elements_text(v) WITH ORDINALITY AS y(x, o) ORDER BY o);
@@ -940,7 +956,7 @@ BEGIN
 
     v := doc -> 'uniqueness_constraints';
     IF v IS NOT NULL THEN
-        IF jsonb_typeof(v) <> 'array' THEN
+        IF jsonb_typeof(v) IS DISTINCT FROM 'array' THEN
             problems := problems || ('uniqueness_constraints: expected a list of field names or of lists of field names, got ' || datamesh._describe(v));
         ELSE
             i := 0;
@@ -948,8 +964,8 @@ BEGIN
                 IF jsonb_typeof(e) = 'string' THEN
                     e := jsonb_build_array(e);
                 END IF;
-                IF jsonb_typeof(e) <> 'array' OR jsonb_array_length(e) = 0
-                   OR EXISTS (SELECT FROM jsonb_array_elements(e) x WHERE jsonb_typeof(x) <> 'string') THEN
+                IF jsonb_typeof(e) IS DISTINCT FROM 'array' OR jsonb_array_length(e) = 0
+                   OR EXISTS (SELECT FROM jsonb_array_elements(e) x WHERE jsonb_typeof(x) IS DISTINCT FROM 'string') THEN
                     problems := problems || format('uniqueness_constraints[%s]: expected a field name or a list of field names, got %s',
                                                    i, datamesh._describe(v -> i));
                 ELSE
@@ -984,7 +1000,7 @@ BEGIN
     -- seed 001 max_null_rate: {field: rate}, merged into the fields
     v := doc -> 'max_null_rate';
     IF v IS NOT NULL THEN
-        IF jsonb_typeof(v) <> 'object' THEN
+        IF jsonb_typeof(v) IS DISTINCT FROM 'object' THEN
             problems := problems || ('max_null_rate: expected a mapping of field names to rates, got ' || datamesh._describe(v));
         ELSE
             FOR k, e IN SELECT key, value FROM jsonb_each(v) LOOP
@@ -1010,7 +1026,7 @@ BEGIN
 
     v := doc -> 'max_latency_minutes';
     IF v IS NOT NULL THEN
-        IF jsonb_typeof(v) <> 'number' OR (v #>> '{}') !~ '^[0-9]{1,9}$' OR (v #>> '{}')::int = 0 THEN
+        IF jsonb_typeof(v) IS DISTINCT FROM 'number' OR (v #>> '{}') !~ '^[0-9]{1,9}$' OR (v #>> '{}')::int = 0 THEN
             problems := problems || ('max_latency_minutes: expected a positive whole number of minutes, got ' || datamesh._describe(v));
         ELSE
             c := c || jsonb_build_object('max_latency_minutes', v);
@@ -1019,11 +1035,11 @@ BEGIN
 
     v := doc -> 'row_count';
     IF v IS NOT NULL THEN
-        IF jsonb_typeof(v) <> 'object' OR (v - '{min,max}'::text[]) <> '{}' OR v = '{}' THEN
+        IF jsonb_typeof(v) IS DISTINCT FROM 'object' OR (v - '{min,max}'::text[]) <> '{}' OR v = '{}' THEN
             problems := problems || ('row_count: expected a mapping with min and/or max, got ' || datamesh._describe(v));
         ELSE
             FOREACH k IN ARRAY ARRAY['min', 'max'] LOOP
-                IF v ? k AND (jsonb_typeof(v -> k) <> 'number' OR (v ->> k) !~ '^[0-9]{1,18}$') THEN
+                IF v ? k AND (jsonb_typeof(v -> k) IS DISTINCT FROM 'number' OR (v ->> k) !~ '^[0-9]{1,18}$') THEN
                     problems := problems || format('row_count.%s: expected a non-negative whole number, got %s', k, datamesh._describe(v -> k));
                 END IF;
             END LOOP;
@@ -1038,18 +1054,18 @@ BEGIN
 
     v := doc -> 'quality_rules';
     IF v IS NOT NULL THEN
-        IF jsonb_typeof(v) <> 'array' THEN
+        IF jsonb_typeof(v) IS DISTINCT FROM 'array' THEN
             problems := problems || ('quality_rules: expected a list of rules, got ' || datamesh._describe(v));
         ELSE
             i := 0;
             FOR e IN SELECT x FROM jsonb_array_elements(v) WITH ORDINALITY AS y(x, o) ORDER BY o LOOP
-                IF jsonb_typeof(e) <> 'object' THEN
+                IF jsonb_typeof(e) IS DISTINCT FROM 'object' THEN
                     problems := problems || format('quality_rules[%s]: expected a mapping with name, rule and severity, got %s', i, datamesh._describe(e));
                 ELSE
                     IF (e - '{name,rule,severity,description}'::text[]) <> '{}' THEN
                         problems := problems || datamesh._unknown_fields(e, '{name,rule,severity,description}', format('quality_rules[%s]', i));
                     END IF;
-                    IF jsonb_typeof(e -> 'name') <> 'string' OR (e ->> 'name') !~ '^[A-Za-z0-9_.-]{1,63}$' THEN
+                    IF jsonb_typeof(e -> 'name') IS DISTINCT FROM 'string' OR (e ->> 'name') !~ '^[A-Za-z0-9_.-]{1,63}$' THEN
                         problems := problems || format('quality_rules[%s].name: expected a rule name of letters, digits, "_", "-" and ".", got %s',
                                                        i, datamesh._describe(coalesce(e -> 'name', 'null')));
                     ELSIF (e ->> 'name') = ANY (rule_names) THEN
@@ -1057,7 +1073,7 @@ BEGIN
                     ELSE
                         rule_names := rule_names || (e ->> 'name');
                     END IF;
-                    IF jsonb_typeof(e -> 'rule') <> 'string' THEN
+                    IF jsonb_typeof(e -> 'rule') IS DISTINCT FROM 'string' THEN
                         problems := problems || format('quality_rules[%s].rule: expected a SQL boolean expression, got %s',
                                                        i, datamesh._describe(coalesce(e -> 'rule', 'null')));
                     ELSE
@@ -1082,7 +1098,7 @@ BEGIN
 
     FOREACH k IN ARRAY ARRAY['sla', 'consumer_expectations', 'deprecation'] LOOP
         v := doc -> k;
-        IF v IS NOT NULL AND jsonb_typeof(v) <> 'object' THEN
+        IF v IS NOT NULL AND jsonb_typeof(v) IS DISTINCT FROM 'object' THEN
             problems := problems || format('%s: expected a mapping, got %s', k, datamesh._describe(v));
         ELSE
             c := c || jsonb_build_object(k, v);
@@ -1178,6 +1194,7 @@ DECLARE
     line_versions text[];
     declared text;
     required text;
+    bump_text text;
     items text[] := '{}';
     x record;
 BEGIN
@@ -1189,37 +1206,48 @@ BEGIN
         RETURN jsonb_build_object('items', '[]'::jsonb, 'against', '[]'::jsonb);
     END IF;
     declared := datamesh._semver_bump(prev_ver, ver);
+    bump_text := format('%s to %s is %s', prev_ver, ver,
+                        CASE declared WHEN 'none' THEN 'no bump' ELSE 'a ' || declared || ' bump' END);
 
-    -- the mode holds within a major version line; a new major version starts a new line
+    -- the mode holds within a major version line (for 0.y.z: within a minor line);
+    -- a new major version starts a new line.  The newest earlier version comes first.
     SELECT coalesce(array_agg(c.schema ORDER BY c.version DESC), '{}'),
            coalesce(array_agg(c.version::text ORDER BY c.version DESC), '{}')
       INTO line_schemas, line_versions
       FROM datamesh.contracts c
      WHERE c.product_id = pid AND c.status <> 'retired' AND c.version OPERATOR(datamesh.<) ver
        AND declared <> 'major'
-       AND datamesh.semver_major(c.version) = datamesh.semver_major(ver);
-    IF cardinality(line_schemas) > 0 THEN
-        FOR x IN SELECT * FROM datamesh.check_compatibility(line_schemas, new_schema, prev_mode) r
-                  WHERE r.severity = 'breaking' ORDER BY r.against, r.path, r.change_kind LOOP
-            items := items || format('%s: %s [%s, breaks %s against version %s]', x.path, x.message, x.change_kind,
-                                     prev_mode, line_versions[x.against]);
-        END LOOP;
-    END IF;
-
+       AND datamesh.semver_major(c.version) = datamesh.semver_major(ver)
+       AND (datamesh.semver_major(ver) > 0 OR datamesh.semver_minor(c.version) = datamesh.semver_minor(ver));
     required := datamesh.required_bump(prev_schema, new_schema);
-    IF datamesh._bump_rank(required) > datamesh._bump_rank(declared) THEN
-        FOR x IN SELECT * FROM datamesh.check_compatibility(prev_schema, new_schema, prev_mode) r
-                  WHERE datamesh._bump_rank(r.required_bump) > datamesh._bump_rank(declared)
-                  ORDER BY r.path, r.change_kind LOOP
-            items := items || format('%s: %s [%s, needs a %s version, %s to %s is %s]', x.path, x.message, x.change_kind,
-                                     x.required_bump, prev_ver, ver,
-                                     CASE declared WHEN 'none' THEN 'no bump' ELSE 'a ' || declared || ' bump' END);
-        END LOOP;
-    END IF;
+
+    -- one line per change: what it is, and every rule it breaks
+    FOR x IN
+        WITH mode_rows AS (
+            SELECT r.against, r.path, r.change_kind, r.message
+              FROM datamesh.check_compatibility(line_schemas, new_schema, prev_mode) r
+             WHERE cardinality(line_schemas) > 0 AND r.severity = 'breaking'),
+        bump_rows AS (
+            SELECT 1 AS against, r.path, r.change_kind, r.message, r.required_bump
+              FROM datamesh.check_compatibility(prev_schema, new_schema, prev_mode) r
+             WHERE datamesh._bump_rank(required) > datamesh._bump_rank(declared)
+               AND datamesh._bump_rank(r.required_bump) > datamesh._bump_rank(declared))
+        SELECT coalesce(m.against, b.against) AS against, coalesce(m.path, b.path) AS path,
+               coalesce(m.change_kind, b.change_kind) AS change_kind, coalesce(m.message, b.message) AS message,
+               m.path IS NOT NULL AS breaks_mode, b.required_bump
+          FROM mode_rows m FULL JOIN bump_rows b
+            ON m.against = b.against AND m.path = b.path AND m.change_kind = b.change_kind
+         ORDER BY 1, 2, 3
+    LOOP
+        items := items || format('%s [%s]',
+            CASE WHEN x.message LIKE x.path || ':%' THEN x.message ELSE x.path || ': ' || x.message END,
+            concat_ws('; ', x.change_kind,
+                      CASE WHEN x.breaks_mode THEN format('breaks %s against version %s', prev_mode, line_versions[x.against]) END,
+                      CASE WHEN x.required_bump IS NOT NULL THEN format('needs a %s version, %s', x.required_bump, bump_text) END));
+    END LOOP;
     IF new_mode <> prev_mode AND declared <> 'major' THEN
-        items := items || format('schema.compatibility: changing the mode from %s to %s needs a major version, %s to %s is %s',
-                                 prev_mode, new_mode, prev_ver, ver,
-                                 CASE declared WHEN 'none' THEN 'no bump' ELSE 'a ' || declared || ' bump' END);
+        items := items || format('schema.compatibility: the mode changes from %s to %s [needs a major version, %s]',
+                                 prev_mode, new_mode, bump_text);
     END IF;
     RETURN jsonb_build_object('items', to_jsonb(items), 'against', to_jsonb(line_versions),
                               'previous', prev_ver::text, 'mode', prev_mode,
@@ -1278,8 +1306,8 @@ BEGIN
         -- bind to a product version and its in-database output port
         IF c ? 'product_version' THEN
             pv := (c ->> 'product_version')::datamesh.semver;
-            IF NOT EXISTS (SELECT FROM datamesh.product_versions v
-                            WHERE v.product_id = pid AND v.version OPERATOR(datamesh.=) pv) THEN
+            PERFORM FROM datamesh.product_versions v WHERE v.product_id = pid AND v.version OPERATOR(datamesh.=) pv;
+            IF NOT FOUND THEN
                 problems := problems || format('metadata.product_version: version %s of data product "%s" is not registered', pv, pid);
                 pv := NULL;
             END IF;
@@ -1342,11 +1370,12 @@ BEGIN
     END IF;
     SELECT datamesh.max(x.version) INTO higher FROM datamesh.contracts x
      WHERE x.product_id = pid AND datamesh.semver_major(x.version) = datamesh.semver_major(ver)
+       AND (datamesh.semver_major(ver) > 0 OR datamesh.semver_minor(x.version) = datamesh.semver_minor(ver))
        AND x.version OPERATOR(datamesh.>) ver;
     IF higher IS NOT NULL THEN
         RAISE EXCEPTION 'contract version % of data product "%" is lower than the published version %', ver, pid, higher
             USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = 'Within one major version, a new contract version must be higher than every published one.',
+                  DETAIL = 'Within one major version (for 0.y.z: one minor version), a new contract version must be higher than every published one.',
                   HINT = format('Publish it as a version above %s.', higher);
     END IF;
 
@@ -1358,7 +1387,7 @@ BEGIN
             USING ERRCODE = 'check_violation',
                   DETAIL = array_to_string(items, E'\n'),
                   HINT = CASE WHEN datamesh._bump_rank(evo ->> 'required_bump') > datamesh._bump_rank(evo ->> 'declared_bump')
-                              THEN format('These changes need a %s version (at least %s); publish a new major version to break consumers on purpose.',
+                              THEN format('These changes need a %s version (at least %s).%s',
                                           evo ->> 'required_bump',
                                           CASE evo ->> 'required_bump'
                                           WHEN 'major' THEN (datamesh.semver_major((evo ->> 'previous')::datamesh.semver) + 1)::text || '.0.0'
@@ -1366,8 +1395,10 @@ BEGIN
                                                                    datamesh.semver_minor((evo ->> 'previous')::datamesh.semver) + 1)
                                           ELSE format('%s.%s.%s', datamesh.semver_major((evo ->> 'previous')::datamesh.semver),
                                                       datamesh.semver_minor((evo ->> 'previous')::datamesh.semver),
-                                                      datamesh.semver_patch((evo ->> 'previous')::datamesh.semver) + 1) END)
-                              ELSE 'Publish a new major version to break consumers on purpose.' END;
+                                                      datamesh.semver_patch((evo ->> 'previous')::datamesh.semver) + 1) END,
+                                          CASE WHEN evo ->> 'required_bump' = 'major'
+                                               THEN ' A new major version may break consumers on purpose: tell them first.' ELSE '' END)
+                              ELSE 'Keep the change compatible, or publish it as a new major version to break consumers on purpose.' END;
     END IF;
 
     /*
@@ -1573,7 +1604,8 @@ CREATE FUNCTION datamesh._contract_version(pid pg_catalog.text, want datamesh.se
 DECLARE
     v datamesh.semver;
 BEGIN
-    IF NOT EXISTS (SELECT FROM datamesh.data_products p WHERE p.product_id = pid) THEN
+    PERFORM FROM datamesh.data_products p WHERE p.product_id = pid;
+    IF NOT FOUND THEN
         RAISE EXCEPTION 'data product "%" does not exist', pid USING ERRCODE = 'undefined_object';
     END IF;
     SELECT c.version INTO v FROM datamesh.contracts c

@@ -67,3 +67,10 @@ CREATE FUNCTION datamesh.schema_fields(schema pg_catalog.jsonb)
     AS 'MODULE_PATHNAME', 'schema_fields';
 COMMENT ON FUNCTION datamesh.schema_fields(pg_catalog.jsonb) IS
     'the top-level fields of a contract schema (native, Avro or JSON Schema) in one canonical form, with the PostgreSQL type each maps to';
+
+CREATE FUNCTION datamesh.schema_format(schema pg_catalog.jsonb)
+    RETURNS pg_catalog.text
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+    AS 'MODULE_PATHNAME', 'schema_format';
+COMMENT ON FUNCTION datamesh.schema_format(pg_catalog.jsonb) IS
+    'how a contract schema is read: native, avro or json_schema (the schema is validated; malformed schemas raise the errors of schema_fields)';

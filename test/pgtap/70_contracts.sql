@@ -2,7 +2,7 @@
 -- and change contracts, who may read them; no direct writes).  Every attack
 -- runs as a role that should be refused.
 BEGIN;
-SELECT plan(59);
+SELECT plan(61);
 
 DO $$
 DECLARE
@@ -175,6 +175,25 @@ SELECT is(datamesh.scaffold_table('dmc-users', 'dmc_s.users_v2')::text, 'dmc_s.u
 RESET ROLE;
 SELECT is((SELECT relowner::regrole::text FROM pg_class WHERE oid = 'dmc_s.users_v2'::regclass), 'dmc_alice',
           'the scaffolded table belongs to the caller, not to the extension owner');
+
+-- a hostile search_path cannot redirect publishing
+SET ROLE dmc_bob;
+CREATE TABLE public.dmc_trap_log (fn text);
+GRANT INSERT, SELECT ON public.dmc_trap_log TO PUBLIC;
+CREATE FUNCTION public.jsonb_typeof(jsonb) RETURNS text LANGUAGE sql
+    AS $$ INSERT INTO public.dmc_trap_log VALUES ('jsonb_typeof') RETURNING 'object' $$;
+CREATE FUNCTION public.pg_has_role(oid, oid, text) RETURNS boolean LANGUAGE sql
+    AS $$ INSERT INTO public.dmc_trap_log VALUES ('pg_has_role') RETURNING true $$;
+CREATE FUNCTION public.format(text, text) RETURNS text LANGUAGE sql
+    AS $$ INSERT INTO public.dmc_trap_log VALUES ('format') RETURNING 'trapped' $$;
+RESET ROLE;
+SET ROLE dmc_alice;
+SET search_path = public, pg_catalog;
+SELECT lives_ok($$SELECT datamesh.publish_contract(pg_temp.contract('1.1.0'))$$,
+                'publishing works with hostile functions first on the search_path');
+SELECT is_empty($$SELECT * FROM public.dmc_trap_log$$, 'and none of them ran');
+RESET search_path;
+RESET ROLE;
 
 SELECT * FROM finish();
 ROLLBACK;
