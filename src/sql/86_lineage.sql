@@ -751,7 +751,9 @@ BEGIN
             'classification', d -> 'classification',
             'path', to_jsonb(r.path),
             'stopped_at', jsonb_build_object('source', r.path[k + 1], 'target', r.path[k],
-                                             'transformation', r.transformations[k]));
+                                             'transformation', r.transformations[k],
+                                             -- a transformation that would carry the tags: the edge blocks them
+                                             'blocked', datamesh._lineage_propagates(r.transformations[k])));
     END LOOP;
     RETURN jsonb_build_object(
         'product_id', pid,
