@@ -373,8 +373,8 @@ BEGIN
                                  ELSE 'expected a mapping, got ' || datamesh._describe(spec) END);
         spec := '{}';
     ELSE
-        IF (spec - '{description,type,schema,output_ports,input_ports,dependencies,sla,retention,quality,policies,observability,infrastructure,storage_location,transformation_code_repo}'::text[]) <> '{}' THEN
-            problems := problems || datamesh._unknown_fields(spec, '{description,type,schema,output_ports,input_ports,dependencies,sla,retention,quality,policies,observability,infrastructure,storage_location,transformation_code_repo}', 'spec');
+        IF (spec - '{description,type,schema,output_ports,input_ports,dependencies,sla,retention,quality,policies,observability,infrastructure,storage_location,transformation_code_repo,lineage}'::text[]) <> '{}' THEN
+            problems := problems || datamesh._unknown_fields(spec, '{description,type,schema,output_ports,input_ports,dependencies,sla,retention,quality,policies,observability,infrastructure,storage_location,transformation_code_repo,lineage}', 'spec');
         END IF;
     END IF;
 
@@ -722,6 +722,11 @@ BEGIN
         END LOOP;
     END IF;
 
+    ------------------------------------------------------- column lineage
+    IF spec ? 'lineage' THEN
+        problems := problems || datamesh._check_manifest_lineage(spec -> 'lineage', pid);
+    END IF;
+
     -------------------------------------------------------------------- result
     IF cardinality(problems) = 0 THEN
         checks := '{"manifest_format": "passed", "metadata": "passed", "domain": "passed", "ownership": "passed",
@@ -739,7 +744,7 @@ BEGIN
                    ('dependencies', '^spec\.(input_ports|dependencies)'),
                    ('sla', '^spec\.(sla|retention)'),
                    ('quality_rules', '^spec\.quality'),
-                   ('spec', '^spec(:|\.(description|type|schema|infrastructure|observability|policies|storage_location|transformation_code_repo|[a-z_]+: unknown))')
+                   ('spec', '^spec(:|\.(description|type|schema|infrastructure|observability|policies|storage_location|transformation_code_repo|lineage|[a-z_]+: unknown))')
            ) AS c(name, pattern);
     END IF;
 
