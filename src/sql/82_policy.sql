@@ -129,6 +129,12 @@ BEGIN
 END
 $triggers$;
 
+-- the contract root and column attributes come from contracts (lineage adds its tables in 86_lineage.sql)
+CREATE TRIGGER policy_cache_invalidate AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON datamesh.contracts
+    FOR EACH STATEMENT EXECUTE FUNCTION datamesh._policy_invalidate('products');
+CREATE TRIGGER policy_cache_invalidate AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON datamesh.contract_fields
+    FOR EACH STATEMENT EXECUTE FUNCTION datamesh._policy_invalidate('products');
+
 ----------------------------------------------------------- the audit log
 
 CREATE FUNCTION datamesh._policy_audit_refuse() RETURNS trigger
@@ -152,10 +158,10 @@ CREATE TRIGGER policy_audit_no_truncate BEFORE TRUNCATE ON datamesh.policy_audit
 ------------------------------------------------------- attribute builders
 
 /*
- * What a policy sees.  The C engine calls these three functions when a
- * product or principal is not yet in its per-backend cache (and never
- * otherwise); swapping a body (e.g. columns from contracts) changes what
- * every policy sees.
+ * What a policy sees.  The C engine calls these functions
+ * (_product_attributes, _product_columns, _product_contract, _principal_env)
+ * when a product or principal is not yet in its per-backend cache (and never
+ * otherwise); swapping a body changes what every policy sees.
  */
 
 -- An interval as whole days, counting a year as 365 days and a month as 30
@@ -211,36 +217,154 @@ COMMENT ON FUNCTION datamesh._product_attributes(pg_catalog.text, datamesh.semve
     'internal: the resource attributes policies see for a product version';
 
 /*
- * column.*: the columns declared by a product version, as a jsonb list of
- * {name, type, tags, classification, pii}.  Today they come from the
- * manifest's spec.schema (a list of fields, {fields: [...]} or
- * {definition: {fields: [...]}}); a column that is not declared is seen as
- * {name, type: "unknown", tags: [], classification: "unclassified", pii: false}.
+ * contract.*: a contract as policies see it, from the contract in column
+ * form (the keys of datamesh.contracts: product_id, version, status ...,
+ * port_name, relation) and its fields (the keys of datamesh.contract_fields).
+ * Lists of field names (all, pii, pii without a classification) let a
+ * condition judge the fields without a loop.
  */
-CREATE FUNCTION datamesh._product_columns(product_id pg_catalog.text, version datamesh.semver)
+CREATE FUNCTION datamesh._contract_policy_attributes(c pg_catalog.jsonb, fields pg_catalog.jsonb)
+    RETURNS pg_catalog.jsonb
+    LANGUAGE sql IMMUTABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+    WITH f AS (
+        SELECT e AS f, coalesce((e ->> 'ordinal')::int, x.ord::int) AS ord
+          FROM jsonb_array_elements(CASE WHEN jsonb_typeof(fields) = 'array' THEN fields ELSE '[]' END)
+               WITH ORDINALITY AS x(e, ord)
+         WHERE jsonb_typeof(e) = 'object')
+    SELECT jsonb_strip_nulls(jsonb_build_object(
+        'id', coalesce(c ->> 'contract_id', c ->> 'product_id'),
+        'product_id', c ->> 'product_id',
+        'version', c ->> 'version',
+        'status', c ->> 'status',
+        'compatibility', c ->> 'compatibility',
+        'schema_format', c ->> 'schema_format',
+        'product_version', c ->> 'product_version',
+        'port', c ->> 'port_name',
+        'relation', c ->> 'relation',
+        'sla', CASE WHEN jsonb_typeof(c -> 'sla') = 'object' THEN c -> 'sla' END,
+        'quality_rules', CASE WHEN jsonb_typeof(c -> 'quality_rules') = 'array'
+                              THEN jsonb_array_length(c -> 'quality_rules') ELSE 0 END,
+        'min_completeness', c -> 'min_completeness',
+        'max_latency_minutes', c -> 'max_latency_minutes',
+        'row_count_min', c -> 'row_count_min',
+        'row_count_max', c -> 'row_count_max',
+        'partition_by', CASE WHEN jsonb_typeof(c -> 'partition_by') = 'array' THEN c -> 'partition_by' ELSE '[]' END,
+        'primary_key', CASE WHEN jsonb_typeof(c -> 'primary_key') = 'array' THEN c -> 'primary_key' ELSE '[]' END,
+        'consumer_expectations', CASE WHEN jsonb_typeof(c -> 'consumer_expectations') IN ('object', 'array')
+                                      THEN c -> 'consumer_expectations' END,
+        'deprecation', CASE WHEN jsonb_typeof(c -> 'deprecation') = 'object' THEN c -> 'deprecation' END,
+        'fields', coalesce((SELECT jsonb_agg(jsonb_build_object(
+                               'name', f.f ->> 'name',
+                               'type', coalesce(f.f ->> 'sql_type', f.f ->> 'type', 'unknown'),
+                               'nullable', coalesce((f.f ->> 'nullable')::boolean, true),
+                               'required', coalesce((f.f ->> 'required')::boolean, false),
+                               'unique', coalesce((f.f ->> 'is_unique')::boolean, false),
+                               'primary_key', coalesce((f.f ->> 'is_primary_key')::boolean, false),
+                               'pii', coalesce((f.f ->> 'pii')::boolean, false),
+                               'classification', coalesce(lower(f.f ->> 'classification'), 'unclassified'))
+                               ORDER BY f.ord) FROM f), '[]'),
+        'field_names', coalesce((SELECT jsonb_agg(f.f ->> 'name' ORDER BY f.ord) FROM f), '[]'),
+        'pii_fields', coalesce((SELECT jsonb_agg(f.f ->> 'name' ORDER BY f.ord) FROM f
+                                 WHERE (f.f ->> 'pii')::boolean), '[]'),
+        'unclassified_pii_fields', coalesce((SELECT jsonb_agg(f.f ->> 'name' ORDER BY f.ord) FROM f
+                                              WHERE (f.f ->> 'pii')::boolean
+                                                AND coalesce(f.f ->> 'classification', '') = ''), '[]')))
+$fn$;
+COMMENT ON FUNCTION datamesh._contract_policy_attributes(pg_catalog.jsonb, pg_catalog.jsonb) IS
+    'internal: the contract attributes policies see, from a contract and its fields in column form';
+
+-- The contract a product version is judged with: its newest active contract
+CREATE FUNCTION datamesh._policy_contract_version(product_id pg_catalog.text)
+    RETURNS datamesh.semver
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+    SELECT k.version FROM datamesh.contracts k
+     WHERE k.product_id = _policy_contract_version.product_id AND k.status = 'active'
+     ORDER BY k.version DESC LIMIT 1
+$fn$;
+COMMENT ON FUNCTION datamesh._policy_contract_version(pg_catalog.text) IS
+    'internal: the version of a product''s newest active contract, which evaluate and check_compliance see';
+
+-- contract.*: the product's newest active contract, or NULL (the root is then absent)
+CREATE FUNCTION datamesh._product_contract(product_id pg_catalog.text, version datamesh.semver)
     RETURNS pg_catalog.jsonb
     LANGUAGE sql STABLE
     SET search_path = pg_catalog, pg_temp
     AS $fn$
-    SELECT coalesce(jsonb_agg(jsonb_build_object(
-               'name', f ->> 'name',
-               'type', coalesce(f ->> 'type', 'unknown'),
-               'tags', CASE WHEN jsonb_typeof(f -> 'tags') = 'array' THEN f -> 'tags' ELSE '[]' END,
-               'classification', coalesce(f ->> 'classification', f ->> 'privacy_classification', 'unclassified'),
-               'pii', coalesce(f ->> 'pii' = 'true', false)) ORDER BY ord), '[]')
-      FROM datamesh.product_versions v
-      CROSS JOIN LATERAL jsonb_array_elements(CASE
-               WHEN jsonb_typeof(v.schema) = 'array' THEN v.schema
-               WHEN jsonb_typeof(v.schema -> 'fields') = 'array' THEN v.schema -> 'fields'
-               WHEN jsonb_typeof(v.schema #> '{definition,fields}') = 'array' THEN v.schema #> '{definition,fields}'
-               ELSE '[]' END) WITH ORDINALITY AS x(f, ord)
+    SELECT datamesh._contract_policy_attributes(
+               to_jsonb(k) - 'manifest' - 'source_document' - 'schema',
+               (SELECT jsonb_agg(to_jsonb(f) ORDER BY f.ordinal) FROM datamesh.contract_fields f
+                 WHERE f.product_id = k.product_id AND f.version OPERATOR(datamesh.=) k.version))
+      FROM datamesh.contracts k
+     WHERE k.product_id = _product_contract.product_id
+       AND k.version OPERATOR(datamesh.=) datamesh._policy_contract_version(_product_contract.product_id)
+$fn$;
+COMMENT ON FUNCTION datamesh._product_contract(pg_catalog.text, datamesh.semver) IS
+    'internal: the contract attributes policies see for a product (its newest active contract; NULL if none)';
+
+/*
+ * column.*: the columns of a product version, as a jsonb list of {name,
+ * type, tags, classification, pii}.  The fields of the product's newest
+ * active contract come first (in their order, typed with their SQL type),
+ * then every other column lineage knows (the manifest's spec.schema, column
+ * tags, column lineage, in-database output ports).  Tags, classification and
+ * pii are lineage's effective ones (datamesh.column_attributes): declared on
+ * the column (set_column_tags, spec.schema, the contract) or propagated
+ * along column lineage.  A column that is not known is seen as {name, type:
+ * "unknown", tags: [], classification: "unclassified", pii: false}.  Runs in
+ * PL/pgSQL because the lineage functions are created after this file.
+ */
+CREATE FUNCTION datamesh._product_columns(product_id pg_catalog.text, version datamesh.semver)
+    RETURNS pg_catalog.jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+DECLARE
+    pid text;
+    ver datamesh.semver;
+    kver datamesh.semver;
+    lin jsonb;
+BEGIN
+    SELECT v.product_id, v.version INTO pid, ver FROM datamesh.product_versions v
      WHERE v.product_id = _product_columns.product_id
        AND v.version OPERATOR(datamesh.=) coalesce(_product_columns.version,
-               (SELECT c.current_version FROM datamesh.products c WHERE c.product_id = _product_columns.product_id))
-       AND jsonb_typeof(f) = 'object' AND jsonb_typeof(f -> 'name') = 'string'
+               (SELECT c.current_version FROM datamesh.products c WHERE c.product_id = _product_columns.product_id));
+    IF NOT FOUND THEN
+        RETURN '[]';
+    END IF;
+    kver := datamesh._policy_contract_version(pid);
+    lin := datamesh._lineage_product_columns(pid, ver);
+    RETURN coalesce((
+        WITH cf AS (
+            SELECT f.ordinal, f.name, coalesce(f.sql_type, f.type) AS type, f.pii
+              FROM datamesh.contract_fields f
+             WHERE f.product_id = pid AND f.version OPERATOR(datamesh.=) kver),
+        lc AS (
+            SELECT e ->> 'name' AS name, e AS attrs, x.ord
+              FROM jsonb_array_elements(lin) WITH ORDINALITY AS x(e, ord)),
+        cols AS (
+            SELECT cf.name, cf.ordinal AS k1, NULL::bigint AS k2, cf.type, cf.pii,
+                   coalesce((SELECT lc.attrs FROM lc WHERE lc.name = cf.name),
+                            datamesh.column_attributes(pid, cf.name)) AS attrs
+              FROM cf
+            UNION ALL
+            SELECT lc.name, NULL, lc.ord, NULL, NULL, lc.attrs
+              FROM lc WHERE NOT EXISTS (SELECT FROM cf WHERE cf.name = lc.name))
+        SELECT jsonb_agg(jsonb_build_object(
+                   'name', c.name,
+                   'type', coalesce(c.type, c.attrs ->> 'type', 'unknown'),
+                   'tags', CASE WHEN jsonb_typeof(c.attrs -> 'tags') = 'array' THEN c.attrs -> 'tags' ELSE '[]' END,
+                   'classification', coalesce(c.attrs ->> 'classification', 'unclassified'),
+                   'pii', coalesce(c.pii, false) OR coalesce((c.attrs ->> 'pii')::boolean, false))
+                   ORDER BY c.k1 NULLS LAST, c.k2)
+          FROM cols c), '[]');
+END
 $fn$;
 COMMENT ON FUNCTION datamesh._product_columns(pg_catalog.text, datamesh.semver) IS
-    'internal: the column attributes policies see for a product version';
+    'internal: the column attributes policies see for a product version (active contract, lineage''s effective tags, spec.schema)';
 
 /*
  * user.*: the role's name, its transitive role memberships (itself included)

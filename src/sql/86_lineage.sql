@@ -264,6 +264,22 @@ BEGIN
 END
 $triggers$;
 
+-- The policy engine's column attributes (datamesh._product_columns) read
+-- column tags and lineage's propagation: a change to a table behind them
+-- drops every backend's cached products (propagation reaches any product)
+DO $triggers$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['column_tags', 'column_lineage', 'output_ports', 'lineage_datasets',
+                             'openlineage_column_edges']
+    LOOP
+        EXECUTE pg_catalog.format('CREATE TRIGGER policy_cache_invalidate AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE '
+                                  'ON datamesh.%I FOR EACH STATEMENT EXECUTE FUNCTION datamesh._policy_invalidate(''products'')', t);
+    END LOOP;
+END
+$triggers$;
+
 ---------------------------------------------------------------- traversal
 
 CREATE FUNCTION datamesh.lineage(product_id pg_catalog.text, direction pg_catalog.text DEFAULT 'downstream',
@@ -847,7 +863,9 @@ COMMENT ON FUNCTION datamesh._lineage_product_columns(pg_catalog.text, datamesh.
 ------------------------------------------------------------ impact analysis
 
 -- The top-level fields of a schema as (name, type): through the compatibility
--- checker's datamesh.schema_fields when installed, else from a fields list
+-- checker's datamesh.schema_fields when installed and the schema is one it
+-- reads, else from a fields list (a product's spec.schema need not be a
+-- contract schema: {} or unknown type names must not make it unreadable)
 CREATE FUNCTION datamesh._lineage_schema_fields(schema pg_catalog.jsonb)
     RETURNS TABLE (name pg_catalog.text, type pg_catalog.text)
     LANGUAGE plpgsql STABLE
@@ -860,9 +878,17 @@ BEGIN
         RETURN;
     END IF;
     IF to_regprocedure('datamesh.schema_fields(jsonb)') IS NOT NULL THEN
-        RETURN QUERY EXECUTE 'SELECT s.name, coalesce(s.sql_type, s.type) FROM datamesh.schema_fields($1) s ORDER BY s.ordinal'
-            USING schema;
-        RETURN;
+        BEGIN
+            EXECUTE 'SELECT coalesce(jsonb_agg(jsonb_build_array(s.name, coalesce(s.sql_type, s.type)) ORDER BY s.ordinal), ''[]'')'
+                    ' FROM datamesh.schema_fields($1) s'
+               INTO f USING schema;
+        EXCEPTION WHEN invalid_parameter_value OR invalid_text_representation OR program_limit_exceeded THEN
+            f := NULL;
+        END;
+        IF f IS NOT NULL THEN
+            RETURN QUERY SELECT e ->> 0, e ->> 1 FROM jsonb_array_elements(f) WITH ORDINALITY AS x(e, i) ORDER BY x.i;
+            RETURN;
+        END IF;
     END IF;
     f := CASE WHEN jsonb_typeof(schema) = 'array' THEN schema
               WHEN jsonb_typeof(schema #> '{definition,fields}') = 'array' THEN schema #> '{definition,fields}'
