@@ -1073,9 +1073,11 @@ DECLARE
     what text := CASE WHEN contract IS NULL THEN 'register' ELSE 'publish' END;
 BEGIN
     IF n > 0 THEN
-        RAISE EXCEPTION '% "%" version % violates % polic%',
-                        CASE WHEN contract IS NULL THEN 'data product' ELSE 'the contract of data product' END,
-                        pid, ver, n, CASE WHEN n > 1 THEN 'ies' ELSE 'y' END
+        RAISE EXCEPTION '% violates % polic%',
+                        CASE WHEN contract IS NULL THEN format('data product "%s" version %s', pid, ver)
+                             ELSE format('contract version %s of data product "%s" (product version %s)',
+                                         contract ->> 'version', pid, ver) END,
+                        n, CASE WHEN n > 1 THEN 'ies' ELSE 'y' END
             USING ERRCODE = 'check_violation',
                   DETAIL = (SELECT string_agg(format('%s (%s): %s', v ->> 'policy', v ->> 'policy_id', v ->> 'reason'),
                                               E'\n' ORDER BY x.ord)
@@ -1085,14 +1087,18 @@ BEGIN
                               ELSE 'Nothing was published.' END;
     END IF;
     FOR w IN SELECT * FROM jsonb_array_elements(r -> 'warnings') LOOP
-        RAISE WARNING 'data product "%" version %: policy "%" (%): %', pid, ver, w ->> 'policy', w ->> 'policy_id',
-                      w ->> 'reason';
+        RAISE WARNING '%: policy "%" (%): %',
+                      CASE WHEN contract IS NULL THEN format('data product "%s" version %s', pid, ver)
+                           ELSE format('contract version %s of data product "%s"', contract ->> 'version', pid) END,
+                      w ->> 'policy', w ->> 'policy_id', w ->> 'reason';
     END LOOP;
     INSERT INTO datamesh.policy_audit (principal, requested_by, action, product_id, decision, policy_ids,
                                        enforcement, reason, details)
     SELECT caller::text, session_user, what, pid, f ->> 'severity',
            ARRAY[f ->> 'policy_id'], ARRAY[CASE f ->> 'severity' WHEN 'warning' THEN 'warn' ELSE 'audit' END],
            f ->> 'reason', jsonb_build_object('version', ver::text)
+                           || CASE WHEN contract ? 'version'
+                                   THEN jsonb_build_object('contract_version', contract ->> 'version') ELSE '{}' END
       FROM jsonb_array_elements((r -> 'warnings') || (r -> 'audited')) f;
     RETURN r;
 END
