@@ -314,29 +314,26 @@ COMMENT ON FUNCTION datamesh._product_contract(pg_catalog.text, datamesh.semver)
  * pii are lineage's effective ones (datamesh.column_attributes): declared on
  * the column (set_column_tags, spec.schema, the contract) or propagated
  * along column lineage.  A column that is not known is seen as {name, type:
- * "unknown", tags: [], classification: "unclassified", pii: false}.  Runs in
- * PL/pgSQL because the lineage functions are created after this file.
+ * "unknown", tags: [], classification: "unclassified", pii: false}.
+ *
+ * Two builders give the same answer: _policy_lineage_columns asks lineage
+ * (propagation included, a traversal per column), _policy_declared_columns
+ * reads what is declared in one query; _product_columns uses the second when
+ * nothing can flow into the product (no column lineage edge ends in it), so
+ * registration and cache reloads stay cheap.  (The one difference: a column
+ * named only as a source in another product's manifest spec.lineage is not
+ * listed by the second; requested by name, it has the same attributes.)
+ * PL/pgSQL: the lineage tables and functions are created after this file.
  */
-CREATE FUNCTION datamesh._product_columns(product_id pg_catalog.text, version datamesh.semver)
+CREATE FUNCTION datamesh._policy_lineage_columns(pid pg_catalog.text, ver datamesh.semver)
     RETURNS pg_catalog.jsonb
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
     AS $fn$
 DECLARE
-    pid text;
-    ver datamesh.semver;
-    kver datamesh.semver;
-    lin jsonb;
+    kver datamesh.semver := datamesh._policy_contract_version(pid);
+    lin jsonb := datamesh._lineage_product_columns(pid, ver);
 BEGIN
-    SELECT v.product_id, v.version INTO pid, ver FROM datamesh.product_versions v
-     WHERE v.product_id = _product_columns.product_id
-       AND v.version OPERATOR(datamesh.=) coalesce(_product_columns.version,
-               (SELECT c.current_version FROM datamesh.products c WHERE c.product_id = _product_columns.product_id));
-    IF NOT FOUND THEN
-        RETURN '[]';
-    END IF;
-    kver := datamesh._policy_contract_version(pid);
-    lin := datamesh._lineage_product_columns(pid, ver);
     RETURN coalesce((
         WITH cf AS (
             SELECT f.ordinal, f.name, coalesce(f.sql_type, f.type) AS type, f.pii
@@ -346,7 +343,7 @@ BEGIN
             SELECT e ->> 'name' AS name, e AS attrs, x.ord
               FROM jsonb_array_elements(lin) WITH ORDINALITY AS x(e, ord)),
         cols AS (
-            SELECT cf.name, cf.ordinal AS k1, NULL::bigint AS k2, cf.type, cf.pii,
+            SELECT cf.name, cf.ordinal::bigint AS k1, NULL::bigint AS k2, cf.type, cf.pii,
                    coalesce((SELECT lc.attrs FROM lc WHERE lc.name = cf.name),
                             datamesh.column_attributes(pid, cf.name)) AS attrs
               FROM cf
@@ -361,6 +358,140 @@ BEGIN
                    'pii', coalesce(c.pii, false) OR coalesce((c.attrs ->> 'pii')::boolean, false))
                    ORDER BY c.k1 NULLS LAST, c.k2)
           FROM cols c), '[]');
+END
+$fn$;
+COMMENT ON FUNCTION datamesh._policy_lineage_columns(pg_catalog.text, datamesh.semver) IS
+    'internal: a product version''s column attributes through lineage (propagated tags included)';
+
+CREATE FUNCTION datamesh._policy_declared_columns(pid pg_catalog.text, ver datamesh.semver)
+    RETURNS pg_catalog.jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+DECLARE
+    kver datamesh.semver := datamesh._policy_contract_version(pid);
+    -- the current version, as datamesh.products chooses it
+    cur datamesh.semver := (SELECT x.version FROM datamesh.product_versions x WHERE x.product_id = pid
+                             ORDER BY array_position(ARRAY['active', 'deprecated', 'draft', 'retired']::datamesh.product_status[],
+                                                     x.status), x.version DESC
+                             LIMIT 1);
+    levels CONSTANT text[] := '{public,internal,confidential,restricted}';
+    vschema jsonb := (SELECT v.schema FROM datamesh.product_versions v
+                       WHERE v.product_id = pid AND v.version OPERATOR(datamesh.=) ver);
+    cschema jsonb := (SELECT v.schema FROM datamesh.product_versions v
+                       WHERE v.product_id = pid AND v.version OPERATOR(datamesh.=) cur);
+    vfields jsonb;
+    cfields jsonb;
+BEGIN
+    -- a list of fields, as lineage reads spec.schema (other shapes through the checker)
+    vfields := CASE WHEN jsonb_typeof(vschema) = 'array' THEN vschema
+                    WHEN jsonb_typeof(vschema #> '{definition,fields}') = 'array' THEN vschema #> '{definition,fields}'
+                    WHEN jsonb_typeof(vschema -> 'fields') = 'array' THEN vschema -> 'fields' END;
+    IF vfields IS NULL THEN
+        vfields := coalesce((SELECT jsonb_agg(jsonb_build_object('name', e.name) ORDER BY e.ord)
+                               FROM datamesh._lineage_schema_fields(vschema) WITH ORDINALITY AS e(name, type, ord)), '[]');
+    END IF;
+    cfields := CASE WHEN jsonb_typeof(cschema) = 'array' THEN cschema
+                    WHEN jsonb_typeof(cschema #> '{definition,fields}') = 'array' THEN cschema #> '{definition,fields}'
+                    WHEN jsonb_typeof(cschema -> 'fields') = 'array' THEN cschema -> 'fields'
+                    ELSE '[]' END;
+    RETURN coalesce((
+        WITH cf AS (        -- the active contract's fields
+            SELECT f.ordinal, f.name, coalesce(f.sql_type, f.type) AS type, f.pii, lower(f.classification) AS cls
+              FROM datamesh.contract_fields f
+             WHERE f.product_id = pid AND f.version OPERATOR(datamesh.=) kver),
+        sl AS (             -- the version's fields, in order
+            SELECT x.e ->> 'name' AS name, x.ord
+              FROM jsonb_array_elements(vfields) WITH ORDINALITY AS x(e, ord)
+             WHERE jsonb_typeof(x.e) = 'object' AND x.e ? 'name'),
+        sf AS (             -- the current version's fields: their attributes
+            SELECT DISTINCT ON (x.e ->> 'name') x.e ->> 'name' AS name,
+                   CASE jsonb_typeof(x.e -> 'type') WHEN 'string' THEN x.e ->> 'type' ELSE (x.e -> 'type')::text END AS type,
+                   x.e -> 'pii' = 'true' AS pii,
+                   CASE WHEN jsonb_typeof(x.e -> 'tags') = 'array'
+                        THEN ARRAY(SELECT lower(t) FROM jsonb_array_elements_text(x.e -> 'tags') t) END AS tags,
+                   lower(coalesce(x.e ->> 'classification', x.e ->> 'privacy_classification')) AS cls
+              FROM jsonb_array_elements(cfields) WITH ORDINALITY AS x(e, ord)
+             WHERE jsonb_typeof(x.e) = 'object' AND x.e ? 'name'
+             ORDER BY x.e ->> 'name', x.ord),
+        ct AS (
+            SELECT t.column_name AS name, t.tags, t.classification::text AS cls
+              FROM datamesh.column_tags t WHERE t.product_id = pid),
+        ports_of AS (       -- columns of in-database output ports (version: listed; current: typed)
+            SELECT o.version, o.name AS port, a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS type
+              FROM datamesh.output_ports o
+              JOIN pg_attribute a ON a.attrelid = o.relation AND a.attnum > 0 AND NOT a.attisdropped
+             WHERE o.product_id = pid AND o.version OPERATOR(datamesh.=) ANY (ARRAY[ver, cur])),
+        pt AS (
+            SELECT DISTINCT ON (p.name) p.name, p.type FROM ports_of p
+             WHERE p.version OPERATOR(datamesh.=) cur ORDER BY p.name, p.port),
+        names AS (
+            SELECT cf.name, cf.ordinal::bigint AS k1, NULL::bigint AS k2, NULL::text AS k3 FROM cf
+            UNION ALL
+            SELECT sl.name, NULL, sl.ord, NULL FROM sl WHERE NOT EXISTS (SELECT FROM cf WHERE cf.name = sl.name)
+            UNION ALL
+            SELECT o.name, NULL, NULL, o.name
+              FROM (SELECT ct.name FROM ct
+                    UNION SELECT p.name FROM ports_of p WHERE p.version OPERATOR(datamesh.=) ver
+                    UNION SELECT l.source_column FROM datamesh.column_lineage l WHERE l.source_product = pid) o
+             WHERE NOT EXISTS (SELECT FROM cf WHERE cf.name = o.name)
+               AND NOT EXISTS (SELECT FROM sl WHERE sl.name = o.name)),
+        attrs AS (
+            SELECT n.k1, n.k2, n.k3, n.name,
+                   coalesce(cf.type, sf.type, pt.type, 'unknown') AS type,
+                   ARRAY(SELECT DISTINCT x.tag
+                           FROM unnest(coalesce(ct.tags, '{}')
+                                       || CASE WHEN sf.pii THEN '{pii}'::text[] ELSE '{}' END
+                                       || coalesce(sf.tags, '{}')
+                                       || CASE WHEN sf.cls <> ALL (levels) THEN ARRAY[sf.cls] ELSE '{}' END
+                                       || CASE WHEN cf.pii THEN '{pii}'::text[] ELSE '{}' END
+                                       || CASE WHEN cf.cls <> ALL (levels) THEN ARRAY[cf.cls] ELSE '{}' END) AS x(tag)
+                          ORDER BY x.tag) AS tags,
+                   greatest(ct.cls::datamesh.classification,
+                            CASE WHEN sf.cls = ANY (levels) THEN sf.cls::datamesh.classification END,
+                            CASE WHEN cf.cls = ANY (levels) THEN cf.cls::datamesh.classification END) AS cls,
+                   coalesce(cf.pii, false) AS contract_pii
+              FROM names n
+              LEFT JOIN cf ON cf.name = n.name
+              LEFT JOIN sf ON sf.name = n.name
+              LEFT JOIN ct ON ct.name = n.name
+              LEFT JOIN pt ON pt.name = n.name)
+        SELECT jsonb_agg(jsonb_build_object(
+                   'name', a.name,
+                   'type', a.type,
+                   'tags', to_jsonb(a.tags),
+                   'classification', coalesce(a.cls::text, 'unclassified'),
+                   'pii', a.contract_pii OR 'pii' = ANY (a.tags))
+                   ORDER BY a.k1 NULLS LAST, a.k2 NULLS LAST, a.k3)
+          FROM attrs a), '[]');
+END
+$fn$;
+COMMENT ON FUNCTION datamesh._policy_declared_columns(pg_catalog.text, datamesh.semver) IS
+    'internal: a product version''s column attributes as declared (column tags, spec.schema, active contract), without propagation';
+
+CREATE FUNCTION datamesh._product_columns(product_id pg_catalog.text, version datamesh.semver)
+    RETURNS pg_catalog.jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+DECLARE
+    pid text;
+    ver datamesh.semver;
+BEGIN
+    SELECT v.product_id, v.version INTO pid, ver FROM datamesh.product_versions v
+     WHERE v.product_id = _product_columns.product_id
+       AND v.version OPERATOR(datamesh.=) coalesce(_product_columns.version,
+               (SELECT c.current_version FROM datamesh.products c WHERE c.product_id = _product_columns.product_id));
+    IF NOT FOUND THEN
+        RETURN '[]';
+    END IF;
+    -- can anything flow in?  a declared edge, a manifest's spec.lineage, an OpenLineage column edge
+    IF EXISTS (SELECT FROM datamesh.column_lineage l WHERE l.target_product = pid)
+       OR EXISTS (SELECT FROM datamesh.product_versions v WHERE v.product_id = pid AND (v.manifest -> 'spec') ? 'lineage')
+       OR EXISTS (SELECT FROM datamesh.openlineage_column_edges) THEN
+        RETURN datamesh._policy_lineage_columns(pid, ver);
+    END IF;
+    RETURN datamesh._policy_declared_columns(pid, ver);
 END
 $fn$;
 COMMENT ON FUNCTION datamesh._product_columns(pg_catalog.text, datamesh.semver) IS
