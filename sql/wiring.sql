@@ -23,6 +23,7 @@ SET ROLE wi_owner;
 CREATE TABLE wi.customers (id bigint PRIMARY KEY, email text NOT NULL, country text);
 CREATE TABLE wi.profiles (id bigint PRIMARY KEY, email text, email_hash text, country text);
 CREATE TABLE wi.reports (id bigint PRIMARY KEY, email text);
+CREATE TABLE wi.odcs (id bigint PRIMARY KEY);
 RESET ROLE;
 
 -- products: wi-customers (source), wi-profiles (reads customers),
@@ -46,6 +47,7 @@ SELECT datamesh.register_product(pg_temp.product('wi-profiles', 'wi.profiles',
            '[{"source": "wi-customers", "version": "^1.0.0"}]')) ->> 'result' AS profiles;
 SELECT datamesh.register_product(pg_temp.product('wi-reports', 'wi.reports',
            '[{"source": "wi-profiles", "version": "^1.0.0"}]')) ->> 'result' AS reports;
+SELECT datamesh.register_product(pg_temp.product('wi-odcs', 'wi.odcs')) ->> 'result' AS odcs;
 RESET ROLE;
 
 -------------------------------------- 1. contract publication runs compliance
@@ -54,7 +56,7 @@ RESET ROLE;
 SELECT datamesh.check_compliance('wi-customers') -> 'violations' AS no_policies_yet;
 SET ROLE wi_admin;
 SELECT datamesh.create_policy(name => 'wi contract sla', kind => 'compliance', effect => 'require',
-         target => '{"products": ["wi-customers"]}',
+         target => '{"products": ["wi-customers", "wi-odcs"]}',
          condition => $$action != 'publish' || has(contract.sla)$$,
          reason => 'contract {contract.version} declares no SLA') IS NOT NULL AS created;
 SELECT datamesh.create_policy(name => 'wi pii classified', kind => 'compliance', effect => 'require',
@@ -77,6 +79,14 @@ SELECT r ->> 'result' AS result, r -> 'policy_warnings' -> 0 ->> 'reason' AS pol
 RESET ROLE;
 SELECT principal, action, product_id, decision, policy_ids, enforcement, reason, details
   FROM datamesh.policy_audit WHERE product_id = 'wi-customers' ORDER BY id;
+-- ODCS imports take the same path: an ODCS contract without slaProperties
+-- is refused, one with them is published
+\set validity `cat test/fixtures/odcs/column-validity.odcs.yaml`
+\set odcs_sla `cat test/fixtures/odcs/database-table-sla.odcs.yaml`
+SET ROLE wi_owner;
+SELECT datamesh.import_odcs(:'validity', 'wi-odcs');
+SELECT datamesh.import_odcs(:'odcs_sla', 'wi-odcs') ->> 'result' AS odcs_with_sla;
+RESET ROLE;
 -- classified: no warning
 SET ROLE wi_owner;
 SELECT r ->> 'result' AS result, r ? 'policy_warnings' AS warned
@@ -227,10 +237,10 @@ SET client_min_messages = warning;
 SET ROLE wi_admin;
 SELECT datamesh.drop_policy(p) FROM unnest('{wi contract sla,wi pii classified,wi contract seen,wi readers,wi deprecated contracts}'::text[]) p;
 RESET ROLE;
-UPDATE datamesh.contracts SET status = 'retired' WHERE product_id = 'wi-customers';
-DELETE FROM datamesh.contracts WHERE product_id = 'wi-customers';
+UPDATE datamesh.contracts SET status = 'retired' WHERE product_id IN ('wi-customers', 'wi-odcs');
+DELETE FROM datamesh.contracts WHERE product_id IN ('wi-customers', 'wi-odcs');
 SET ROLE wi_owner;
-SELECT datamesh.delete_product(p) FROM unnest('{wi-reports,wi-profiles,wi-customers}'::text[]) p;
+SELECT datamesh.delete_product(p) FROM unnest('{wi-reports,wi-profiles,wi-customers,wi-odcs}'::text[]) p;
 DROP SCHEMA wi CASCADE;
 RESET ROLE;
 SELECT datamesh.drop_domain('wi-shop');
