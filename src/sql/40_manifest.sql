@@ -76,6 +76,49 @@ $fn$;
 COMMENT ON FUNCTION datamesh._unknown_fields(pg_catalog.jsonb, pg_catalog.text[], pg_catalog.text) IS
     'internal: list the unknown fields of a manifest mapping';
 
+/*
+ * Problems with the envelope every datamesh document shares: unknown top-level
+ * fields, apiVersion "datamesh.io/v1", the kind, and metadata as a mapping with
+ * no unknown fields.  doc must be a mapping; callers report other values.
+ */
+CREATE FUNCTION datamesh._check_envelope(doc pg_catalog.jsonb, kind pg_catalog.text,
+                                         top_keys pg_catalog.text[], meta_keys pg_catalog.text[])
+    RETURNS pg_catalog.text[]
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+DECLARE
+    problems text[] := '{}';
+    v jsonb;
+BEGIN
+    IF (doc - top_keys) <> '{}' THEN
+        problems := problems || datamesh._unknown_fields(doc, top_keys, '');
+    END IF;
+    v := doc -> 'apiVersion';
+    IF v IS NULL THEN
+        problems := problems || 'apiVersion: required (expected "datamesh.io/v1")'::text;
+    ELSIF v <> '"datamesh.io/v1"' THEN
+        problems := problems || ('apiVersion: unsupported value ' || datamesh._describe(v) || ' (expected "datamesh.io/v1")');
+    END IF;
+    v := doc -> 'kind';
+    IF v IS NULL THEN
+        problems := problems || format('kind: required (expected "%s")', kind);
+    ELSIF v IS DISTINCT FROM to_jsonb(kind) THEN
+        problems := problems || format('kind: expected "%s", got %s', kind, datamesh._describe(v));
+    END IF;
+    v := doc -> 'metadata';
+    IF v IS NULL OR jsonb_typeof(v) <> 'object' THEN
+        problems := problems || ('metadata: ' || CASE WHEN v IS NULL THEN 'required'
+                                 ELSE 'expected a mapping, got ' || datamesh._describe(v) END);
+    ELSIF (v - meta_keys) <> '{}' THEN
+        problems := problems || datamesh._unknown_fields(v, meta_keys, 'metadata');
+    END IF;
+    RETURN problems;
+END
+$fn$;
+COMMENT ON FUNCTION datamesh._check_envelope(pg_catalog.jsonb, pg_catalog.text, pg_catalog.text[], pg_catalog.text[]) IS
+    'internal: problems with the apiVersion, kind and metadata envelope of a datamesh document';
+
 -- Whether a role is a platform administrator (superuser or member of datamesh_admin)
 CREATE FUNCTION datamesh._is_admin(caller pg_catalog.regrole) RETURNS pg_catalog.bool
     LANGUAGE plpgsql STABLE PARALLEL SAFE
@@ -231,33 +274,13 @@ BEGIN
             '(document): expected a mapping with apiVersion, kind, metadata and spec, got ' || datamesh._describe(doc)),
             'warnings', '[]'::jsonb, 'checks', '{"manifest_format": "failed"}'::jsonb);
     END IF;
-    IF (doc - '{apiVersion,kind,metadata,spec}'::text[]) <> '{}' THEN
-        problems := problems || datamesh._unknown_fields(doc, '{apiVersion,kind,metadata,spec}', '');
-    END IF;
-
-    v := doc -> 'apiVersion';
-    IF v IS NULL THEN
-        problems := problems || 'apiVersion: required (expected "datamesh.io/v1")'::text;
-    ELSIF v <> '"datamesh.io/v1"' THEN
-        problems := problems || ('apiVersion: unsupported value ' || datamesh._describe(v) || ' (expected "datamesh.io/v1")');
-    END IF;
-    v := doc -> 'kind';
-    IF v IS NULL THEN
-        problems := problems || 'kind: required (expected "DataProduct")'::text;
-    ELSIF v <> '"DataProduct"' THEN
-        problems := problems || ('kind: expected "DataProduct", got ' || datamesh._describe(v));
-    END IF;
+    problems := datamesh._check_envelope(doc, 'DataProduct', '{apiVersion,kind,metadata,spec}',
+        '{name,display_name,domain,version,owner,owner_team,owner_email,tags,classification,status,labels}');
 
     ------------------------------------------------------------------ metadata
     meta := doc -> 'metadata';
-    IF meta IS NULL OR jsonb_typeof(meta) <> 'object' THEN
-        problems := problems || ('metadata: ' || CASE WHEN meta IS NULL THEN 'required'
-                                 ELSE 'expected a mapping, got ' || datamesh._describe(meta) END);
-        meta := '{}';
-    ELSE
-        IF (meta - '{name,display_name,domain,version,owner,owner_team,owner_email,tags,classification,status,labels}'::text[]) <> '{}' THEN
-            problems := problems || datamesh._unknown_fields(meta, '{name,display_name,domain,version,owner,owner_team,owner_email,tags,classification,status,labels}', 'metadata');
-        END IF;
+    IF jsonb_typeof(meta) IS DISTINCT FROM 'object' THEN
+        meta := '{}';   -- reported by _check_envelope
     END IF;
 
     v := meta -> 'name';

@@ -762,30 +762,12 @@ BEGIN
             '(document): expected a mapping with apiVersion, kind, metadata and schema, got ' || datamesh._describe(doc)),
             'warnings', '[]'::jsonb);
     END IF;
-    IF (doc - top_keys) <> '{}' THEN
-        problems := problems || datamesh._unknown_fields(doc, top_keys, '');
-    END IF;
-    v := doc -> 'apiVersion';
-    IF v IS NULL THEN
-        problems := problems || 'apiVersion: required (expected "datamesh.io/v1")'::text;
-    ELSIF v <> '"datamesh.io/v1"' THEN
-        problems := problems || ('apiVersion: unsupported value ' || datamesh._describe(v) || ' (expected "datamesh.io/v1")');
-    END IF;
-    v := doc -> 'kind';
-    IF v IS NULL THEN
-        problems := problems || 'kind: required (expected "DataContract")'::text;
-    ELSIF v <> '"DataContract"' THEN
-        problems := problems || ('kind: expected "DataContract", got ' || datamesh._describe(v));
-    END IF;
+    problems := datamesh._check_envelope(doc, 'DataContract', top_keys, meta_keys);
 
     ------------------------------------------------------------------ metadata
     meta := doc -> 'metadata';
-    IF meta IS NULL OR jsonb_typeof(meta) IS DISTINCT FROM 'object' THEN
-        problems := problems || ('metadata: ' || CASE WHEN meta IS NULL THEN 'required'
-                                 ELSE 'expected a mapping, got ' || datamesh._describe(meta) END);
-        meta := '{"product_id": null, "version": null}';
-    ELSIF (meta - meta_keys) <> '{}' THEN
-        problems := problems || datamesh._unknown_fields(meta, meta_keys, 'metadata');
+    IF jsonb_typeof(meta) IS DISTINCT FROM 'object' THEN
+        meta := '{"product_id": null, "version": null}';   -- reported by _check_envelope
     END IF;
     v := meta -> 'product_id';
     IF v = 'null' AND NOT coalesce(doc -> 'metadata' ? 'product_id', false) THEN
