@@ -33,6 +33,7 @@
 #include "utils/numeric.h"
 
 #include "contract_compat.h"
+#include "util.h"
 
 PG_FUNCTION_INFO_V1(check_compatibility);
 PG_FUNCTION_INFO_V1(is_compatible);
@@ -182,13 +183,6 @@ static char *
 NumText(Numeric n)
 {
 	return DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(n)));
-}
-
-/* Numeric comparison */
-static int
-NumCmp(Numeric a, Numeric b)
-{
-	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, NumericGetDatum(a), NumericGetDatum(b)));
 }
 
 /* Is a field name printable without quotes in a path? */

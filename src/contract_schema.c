@@ -44,6 +44,7 @@
 #include "utils/numeric.h"
 
 #include "contract_compat.h"
+#include "util.h"
 
 PG_FUNCTION_INFO_V1(schema_fields);
 PG_FUNCTION_INFO_V1(schema_format);
@@ -136,24 +137,15 @@ static const char *const AvroPrimitives[] = {
 static void
 SchemaError(ParseCtx *ctx, int sqlstate, const JPath *path, const char *fmt,...)
 {
-	StringInfoData buf;
+	va_list		args;
+	char	   *msg;
 
-	initStringInfo(&buf);
-	for (;;)
-	{
-		va_list		args;
-		int			needed;
-
-		va_start(args, fmt);
-		needed = appendStringInfoVA(&buf, fmt, args);
-		va_end(args);
-		if (needed == 0)
-			break;
-		enlargeStringInfo(&buf, needed);
-	}
+	va_start(args, fmt);
+	msg = FormatV(fmt, args);
+	va_end(args);
 	ereport(ERROR,
 			(errcode(sqlstate),
-			 errmsg("invalid schema \"%s\" at %s: %s", ctx->argname, JPathString(path), buf.data)));
+			 errmsg("invalid schema \"%s\" at %s: %s", ctx->argname, JPathString(path), msg)));
 }
 
 /* Is this key a plain identifier (printable unquoted in a path)? */
@@ -318,14 +310,6 @@ GetNumber(ParseCtx *ctx, JsonbContainer *obj, const char *key, const JPath *path
 		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, key),
 					"expected a number, found %s", JsonTypeName(v));
 	return v->val.numeric;
-}
-
-/* Numeric comparison */
-static int
-NumCmp(Numeric a, Numeric b)
-{
-	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, NumericGetDatum(a),
-											 NumericGetDatum(b)));
 }
 
 /* Is a number integral (and finite)? */
