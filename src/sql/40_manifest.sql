@@ -76,6 +76,26 @@ $fn$;
 COMMENT ON FUNCTION datamesh._unknown_fields(pg_catalog.jsonb, pg_catalog.text[], pg_catalog.text) IS
     'internal: list the unknown fields of a manifest mapping';
 
+-- Whether a text is a data product name: lower-case letters, digits, "-" and "_", at most 63 characters
+CREATE FUNCTION datamesh._is_product_name(v pg_catalog.text) RETURNS pg_catalog.bool
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+    SELECT v ~ '^[a-z0-9]([a-z0-9_-]{0,61}[a-z0-9])?$'
+$fn$;
+COMMENT ON FUNCTION datamesh._is_product_name(pg_catalog.text) IS
+    'internal: whether a text is a valid data product name';
+
+-- Whether a text is a SemVer 2.0.0 version whose numbers have at most 18 digits
+CREATE FUNCTION datamesh._is_semver_text(v pg_catalog.text) RETURNS pg_catalog.bool
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+    SELECT v ~ '^(0|[1-9][0-9]{0,17})\.(0|[1-9][0-9]{0,17})\.(0|[1-9][0-9]{0,17})(-(0|[1-9][0-9]{0,17}|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*)(\.(0|[1-9][0-9]{0,17}|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*))*)?(\+[0-9a-zA-Z-]+(\.[0-9a-zA-Z-]+)*)?$'
+$fn$;
+COMMENT ON FUNCTION datamesh._is_semver_text(pg_catalog.text) IS
+    'internal: whether a text is a semantic version a manifest or contract may name';
+
 /*
  * Problems with the envelope every datamesh document shares: unknown top-level
  * fields, apiVersion "datamesh.io/v1", the kind, and metadata as a mapping with
@@ -265,8 +285,6 @@ DECLARE
     alerts jsonb := '[]';
     policies jsonb := '[]';
     checks jsonb;
-    -- SemVer 2.0.0, numbers of at most 18 digits
-    semver_pattern CONSTANT text := '^(0|[1-9][0-9]{0,17})\.(0|[1-9][0-9]{0,17})\.(0|[1-9][0-9]{0,17})(-(0|[1-9][0-9]{0,17}|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*)(\.(0|[1-9][0-9]{0,17}|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*))*)?(\+[0-9a-zA-Z-]+(\.[0-9a-zA-Z-]+)*)?$';
     db_port_kinds CONSTANT jsonb := '{"table": ["r", "p"], "view": ["v"], "materialized_view": ["m"], "foreign_table": ["f"]}';
 BEGIN
     IF jsonb_typeof(doc) <> 'object' THEN
@@ -286,7 +304,7 @@ BEGIN
     v := meta -> 'name';
     IF v IS NULL THEN
         problems := problems || 'metadata.name: required'::text;
-    ELSIF jsonb_typeof(v) <> 'string' OR (v #>> '{}') !~ '^[a-z0-9]([a-z0-9_-]{0,61}[a-z0-9])?$' THEN
+    ELSIF jsonb_typeof(v) <> 'string' OR NOT datamesh._is_product_name(v #>> '{}') THEN
         problems := problems || ('metadata.name: expected a product name of lower-case letters, digits, "-" and "_" (at most 63 characters), got '
                                  || datamesh._describe(v));
     ELSE
@@ -314,7 +332,7 @@ BEGIN
     v := meta -> 'version';
     IF v IS NULL THEN
         problems := problems || 'metadata.version: required'::text;
-    ELSIF jsonb_typeof(v) <> 'string' OR (v #>> '{}') !~ semver_pattern THEN
+    ELSIF jsonb_typeof(v) <> 'string' OR NOT datamesh._is_semver_text(v #>> '{}') THEN
         problems := problems || ('metadata.version: expected a semantic version such as "1.2.3", got ' || datamesh._describe(v));
     ELSE
         ver := v #>> '{}';

@@ -163,7 +163,7 @@ BEGIN
     pid := coalesce(pid, datamesh._odcs_custom(doc, 'datamesh.product_id') #>> '{}', doc ->> 'dataProduct');
     IF pid IS NULL THEN
         problems := problems || 'dataProduct: required unless the product is given to import_odcs (product_id => ...)'::text;
-    ELSIF pid !~ '^[a-z0-9]([a-z0-9_-]{0,61}[a-z0-9])?$' THEN
+    ELSIF NOT datamesh._is_product_name(pid) THEN
         problems := problems || format('dataProduct: "%s" is not a datamesh data product name; give the product to import_odcs (product_id => ...)', pid);
     END IF;
 
@@ -616,6 +616,7 @@ GRANT EXECUTE ON FUNCTION datamesh.odcs_to_contract(pg_catalog.text, pg_catalog.
 GRANT EXECUTE ON FUNCTION datamesh.export_odcs(pg_catalog.text, datamesh.semver) TO datamesh_reader;
 GRANT EXECUTE ON FUNCTION datamesh._parse_manifest(pg_catalog.text) TO datamesh_reader;
 GRANT EXECUTE ON FUNCTION datamesh._describe(pg_catalog.jsonb) TO datamesh_reader;
+GRANT EXECUTE ON FUNCTION datamesh._is_product_name(pg_catalog.text) TO datamesh_reader;
 GRANT EXECUTE ON FUNCTION datamesh._contract_type(pg_catalog.jsonb) TO datamesh_reader;
 GRANT EXECUTE ON FUNCTION datamesh._odcs_custom(pg_catalog.jsonb, pg_catalog.text) TO datamesh_reader;
 GRANT EXECUTE ON FUNCTION datamesh._odcs_duration(pg_catalog.jsonb) TO datamesh_reader;
