@@ -96,6 +96,26 @@ $fn$;
 COMMENT ON FUNCTION datamesh._is_semver_text(pg_catalog.text) IS
     'internal: whether a text is a semantic version a manifest or contract may name';
 
+-- Raise one invalid_parameter_value error for a list of problems:
+-- "<what>: N problem(s)", one problem a DETAIL line, and the hint if given
+CREATE FUNCTION datamesh._raise_problems(what pg_catalog.text, problems pg_catalog.text[],
+                                         hint pg_catalog.text DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+BEGIN
+    IF hint IS NULL THEN
+        RAISE EXCEPTION '%: % problem%', what, cardinality(problems), CASE WHEN cardinality(problems) > 1 THEN 's' ELSE '' END
+            USING ERRCODE = 'invalid_parameter_value', DETAIL = array_to_string(problems, E'\n');
+    END IF;
+    RAISE EXCEPTION '%: % problem%', what, cardinality(problems), CASE WHEN cardinality(problems) > 1 THEN 's' ELSE '' END
+        USING ERRCODE = 'invalid_parameter_value', DETAIL = array_to_string(problems, E'\n'), HINT = hint;
+END
+$fn$;
+COMMENT ON FUNCTION datamesh._raise_problems(pg_catalog.text, pg_catalog.text[], pg_catalog.text) IS
+    'internal: raise the error that lists every problem of a document';
+
 /*
  * Problems with the envelope every datamesh document shares: unknown top-level
  * fields, apiVersion "datamesh.io/v1", the kind, and metadata as a mapping with
