@@ -15,15 +15,7 @@ SELECT NOT EXISTS (SELECT FROM pg_namespace WHERE nspname = 'analytics') AS need
 \if :need_setup
 \i test/demo/setup.sql
 \else
-SET ROLE platform_team;
-\o /dev/null
-SELECT datamesh.create_domain('product-catalog', 'catalog_team', 'Product catalog: items, categories, prices');
-SELECT datamesh.create_domain('orders', 'orders_team', 'Orders and order items of the web shop');
-SELECT datamesh.create_domain('customer-domain', 'customer_team', 'Customer master data');
-SELECT datamesh.create_domain('events-domain', 'events_team', 'Behavioural analytics: clickstream and interactions');
-SELECT datamesh.create_domain('customer-analytics', 'analytics_team', 'Customer analytics for marketing and product');
-\o
-RESET ROLE;
+\i test/demo/domains.sql
 \endif
 RESET client_min_messages;
 \set ON_ERROR_STOP on
