@@ -437,16 +437,23 @@ ReadName(CompatCtx *ctx, const CType *r, const CType *w, const Path *path)
 	return ok;
 }
 
+/* Is s one of the n strings of list? */
+static bool
+InList(const char **list, int n, const char *s)
+{
+	int			i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(list[i], s) == 0)
+			return true;
+	return false;
+}
+
 /* Is symbol s one of t's symbols? */
 static bool
 HasSymbol(const CType *t, const char *s)
 {
-	int			i;
-
-	for (i = 0; i < t->nsymbols; i++)
-		if (strcmp(t->symbols[i], s) == 0)
-			return true;
-	return false;
+	return InList(t->symbols, t->nsymbols, s);
 }
 
 /* Avro enum resolution: writer symbols missing from the reader need its default */
@@ -645,12 +652,7 @@ StrEqN(const char *a, const char *b)
 static bool
 InEnum(const CField *f, const char *v)
 {
-	int			i;
-
-	for (i = 0; i < f->nenum; i++)
-		if (strcmp(f->enum_values[i], v) == 0)
-			return true;
-	return false;
+	return InList(f->enum_values, f->nenum, v);
 }
 
 /* Report descriptive changes of a matched field (defaults, docs, metadata) */
