@@ -5,16 +5,7 @@
 BEGIN;
 SELECT plan(11);
 
--- pgTAP keeps its results in temporary tables; let the test roles write them
-DO $$
-DECLARE
-    r regclass;
-BEGIN
-    FOR r IN SELECT c.oid FROM pg_class c
-              WHERE c.relnamespace = pg_my_temp_schema() AND c.relkind IN ('r', 'S') LOOP
-        EXECUTE format('GRANT ALL ON %s TO PUBLIC', r);
-    END LOOP;
-END $$;
+\i test/sql/pgtap_grant_temp.sql
 
 SELECT is(ARRAY(SELECT c.relname::text FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
                  WHERE t.tgname = 'policy_cache_invalidate' AND t.tgnargs = 1
