@@ -118,6 +118,8 @@ typedef struct CachedPolicy
 	bool		user_only;		/* reads no root but user and action: judged once per principal and action */
 	char	   *reason;			/* template, or NULL */
 	char	   *fixed_reason;	/* the reason when it needs no expansion, or NULL */
+	text	   *id_text;		/* id and enforcement name as text, for audit rows */
+	text	   *enforcement_text;
 	char	   *style;			/* mask style; "redact" for redact */
 	char	   *pattern;		/* mask pattern */
 	char	   *replacement;	/* redact replacement, NULL for SQL NULL */
@@ -176,6 +178,7 @@ typedef struct Finding
 	int			column;			/* index into the decision's columns, -1 for the product */
 	PolicyOutcome outcome;
 	const char *error;
+	char	   *reason;			/* its reason once computed without a column, or NULL */
 } Finding;
 
 static PolicyOutcome JudgePolicy(const struct CachedPolicy *p, const PolicyEnv *env, const char **error);
@@ -883,6 +886,12 @@ LoadPolicies(void)
 		if (p->unless)
 			PolicyCheckProgram(p->unless);
 		p->reason = SpiText(tup, 15, policy_cxt);
+		p->id_text = (text *) MemoryContextAlloc(policy_cxt, VARHDRSZ + strlen(p->id));
+		SET_VARSIZE(p->id_text, VARHDRSZ + strlen(p->id));
+		memcpy(VARDATA(p->id_text), p->id, strlen(p->id));
+		p->enforcement_text = (text *) MemoryContextAlloc(policy_cxt, VARHDRSZ + strlen(enforcement));
+		SET_VARSIZE(p->enforcement_text, VARHDRSZ + strlen(enforcement));
+		memcpy(VARDATA(p->enforcement_text), enforcement, strlen(enforcement));
 		p->fixed_reason = p->reason == NULL ? DefaultReason(p) :
 			strchr(p->reason, '{') == NULL ? p->reason : NULL;
 		p->style = p->effect == EFFECT_REDACT ? "redact" : SpiText(tup, 16, policy_cxt);
@@ -1267,6 +1276,7 @@ AddFinding(Finding *findings, int *n, int policy, int column, PolicyOutcome outc
 	f->column = column;
 	f->outcome = outcome;
 	f->error = error;
+	f->reason = NULL;
 }
 
 /* The jsonb environment of the statement's time: time, hour, weekday */
@@ -1410,9 +1420,18 @@ FindingReason(const CachedPolicy *p, const Finding *f, const PolicyEnv *env)
 	return ExpandReason(p->reason, env);
 }
 
+/* The reason of a finding judged for the product (not a column), computed once per decision */
+static char *
+ProductFindingReason(const CachedPolicy *p, Finding *f, const PolicyEnv *env)
+{
+	if (f->reason == NULL)
+		f->reason = FindingReason(p, f, env);
+	return f->reason;
+}
+
 /* ----------------------------------------------------------------- audit */
 
-/* Record one decision in datamesh.policy_audit (buffered: see policy_audit.c) */
+/* Record one decision in datamesh.policy_audit (buffered: see policy_audit.c); ids and enforcements are text */
 static void
 WriteAudit(const char *principal, const char *action, const char *product_id, const char *decision,
 		   List *policy_ids, List *enforcements, const char *reason, Jsonb *details)
@@ -1425,10 +1444,10 @@ WriteAudit(const char *principal, const char *action, const char *product_id, co
 	int			n = 0;
 
 	foreach(lc, policy_ids)
-		ids[n++] = CStringGetTextDatum(lfirst(lc));
+		ids[n++] = PointerGetDatum(lfirst(lc));
 	n = 0;
 	foreach(lc, enforcements)
-		enfs[n++] = CStringGetTextDatum(lfirst(lc));
+		enfs[n++] = PointerGetDatum(lfirst(lc));
 	memset(nulls, false, sizeof(nulls));
 	values[2] = CStringGetTextDatum(principal);
 	values[3] = CStringGetTextDatum(PolicyAuditRequestedBy());
@@ -1711,11 +1730,15 @@ datamesh_evaluate(PG_FUNCTION_ARGS)
 			record = true;
 
 	if (blocker >= 0)
-		reason = FindingReason(&policies[findings[blocker].policy], &findings[blocker], &env);
+		reason = findings[blocker].column < 0 ?
+			ProductFindingReason(&policies[findings[blocker].policy], &findings[blocker], &env) :
+			FindingReason(&policies[findings[blocker].policy], &findings[blocker], &env);
 	else if (!granted)
 		reason = "no policy allows this access (default deny)";
 	else
-		reason = FindingReason(&policies[findings[grantor].policy], &findings[grantor], &env);
+		reason = findings[grantor].column < 0 ?
+			ProductFindingReason(&policies[findings[grantor].policy], &findings[grantor], &env) :
+			FindingReason(&policies[findings[grantor].policy], &findings[grantor], &env);
 
 	/*
 	 * The response, built as one JsonbValue tree (no parse state, no
@@ -1790,9 +1813,13 @@ datamesh_evaluate(PG_FUNCTION_ARGS)
 		else
 			decision = "transform";
 		if (has_columns)
+		{
 			env.roots[POLICY_ROOT_COLUMN] = cols[f->column].attrs;
-		why = FindingReason(p, f, &env);
-		env.roots[POLICY_ROOT_COLUMN] = NULL;
+			why = FindingReason(p, f, &env);
+			env.roots[POLICY_ROOT_COLUMN] = NULL;
+		}
+		else
+			why = ProductFindingReason(p, &findings[i], &env);
 
 		o = JvObject(10);
 		JvPutString(o, "name", p->name);
@@ -1841,8 +1868,8 @@ datamesh_evaluate(PG_FUNCTION_ARGS)
 
 		if (p->effect != EFFECT_ALLOW)
 		{
-			audit_ids = lappend(audit_ids, p->id);
-			audit_enf = lappend(audit_enf, (char *) EnforcementName(p->enforcement));
+			audit_ids = lappend(audit_ids, p->id_text);
+			audit_enf = lappend(audit_enf, p->enforcement_text);
 		}
 		if (p->effect != EFFECT_ALLOW && p->enforcement == ENFORCE_WARN)
 			ereport(WARNING,
@@ -1969,7 +1996,7 @@ ComplianceReport(const char *product_id, Datum version, bool version_null, Oid r
 				o = JudgePolicy(p, &env, &error);
 				if (o != OUTCOME_NONE)
 				{
-					Finding		f = {prod->compliance[i], -1, o, error};
+					Finding		f = {prod->compliance[i], -1, o, error, NULL};
 
 					PutComplianceFinding(&st, p, FindingReason(p, &f, &env), severity, NULL);
 					nviolations += pass == 0;
@@ -1986,7 +2013,7 @@ ComplianceReport(const char *product_id, Datum version, bool version_null, Oid r
 				o = JudgePolicy(p, &env, &error);
 				if (o != OUTCOME_NONE)
 				{
-					Finding		f = {prod->compliance[i], j, o, error};
+					Finding		f = {prod->compliance[i], j, o, error, NULL};
 
 					PutComplianceFinding(&st, p, FindingReason(p, &f, &env), severity, c->name);
 					nviolations += pass == 0;
