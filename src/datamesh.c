@@ -9,6 +9,7 @@
 #include "utils/builtins.h"
 
 #include "datamesh.h"
+#include "policy_audit.h"
 
 PG_MODULE_MAGIC;
 
@@ -28,6 +29,7 @@ _PG_init(void)
 
 	DefineDatameshGucs();
 	ContractGuardInit();
+	PolicyAuditInit();
 }
 
 /* Version of the loaded shared library, to compare with the SQL objects */

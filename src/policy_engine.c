@@ -25,14 +25,11 @@
 
 #include "access/htup_details.h"
 #include "access/table.h"
-#include "access/tableam.h"
 #include "catalog/dependency.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
-#include "commands/sequence.h"
 #include "commands/trigger.h"
-#include "executor/executor.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "miscadmin.h"
@@ -51,6 +48,7 @@
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 
+#include "policy_audit.h"
 #include "policy_lang.h"
 
 PG_FUNCTION_INFO_V1(datamesh_policy_invalidate);
@@ -116,6 +114,9 @@ typedef struct CachedPolicy
 	bool		prunable;		/* outcome decidable per product (see ExplainedHasOtherRoot) */
 	bool		user_only;		/* reads no root but user and action: judged once per principal and action */
 	char	   *reason;			/* template, or NULL */
+	char	   *fixed_reason;	/* the reason when it needs no expansion, or NULL */
+	text	   *id_text;		/* id and enforcement name as text, for audit rows */
+	text	   *enforcement_text;
 	char	   *style;			/* mask style; "redact" for redact */
 	char	   *pattern;		/* mask pattern */
 	char	   *replacement;	/* redact replacement, NULL for SQL NULL */
@@ -175,6 +176,7 @@ typedef struct Finding
 	int			column;			/* index into the decision's columns, -1 for the product */
 	PolicyOutcome outcome;
 	const char *error;
+	char	   *reason;			/* its reason once computed without a column, or NULL */
 } Finding;
 
 static PolicyOutcome JudgePolicy(const struct CachedPolicy *p, const PolicyEnv *env, const char **error);
@@ -199,7 +201,6 @@ static Oid	principals_relid = InvalidOid;
 static Oid	catalog_relids[4];
 static Oid	audit_relid = InvalidOid;
 static Oid	audit_seqid = InvalidOid;
-static SPIPlanPtr audit_plan = NULL;
 static Jsonb *empty_object = NULL;
 
 /* ------------------------------------------------------------ invalidation */
@@ -561,6 +562,129 @@ PutNumberField(JsonbParseState **st, const char *key, const char *num)
 	pushJsonbValue(st, WJB_VALUE, &v);
 }
 
+/*
+ * JsonbValue trees: an object or array is allocated with room for its
+ * members, filled, then closed by JvEnd, and the whole tree is serialized
+ * by JsonbValueToJsonb.  Builders add keys in jsonb order (shorter first,
+ * then bytewise); JvEnd only checks it and sorts when a builder did not.
+ */
+
+/* A string value (NULL: JSON null); the string is referenced, not copied */
+static JsonbValue *
+JvString(const char *s)
+{
+	JsonbValue *v = palloc(sizeof(JsonbValue));
+
+	if (s == NULL)
+		v->type = jbvNull;
+	else
+	{
+		v->type = jbvString;
+		v->val.string.val = (char *) s;
+		v->val.string.len = strlen(s);
+	}
+	return v;
+}
+
+/* An empty object with room for max pairs */
+static JsonbValue *
+JvObject(int max)
+{
+	JsonbValue *v = palloc(sizeof(JsonbValue));
+
+	v->type = jbvObject;
+	v->val.object.nPairs = 0;
+	v->val.object.pairs = palloc(sizeof(JsonbPair) * Max(max, 1));
+	return v;
+}
+
+/* An empty array with room for max elements */
+static JsonbValue *
+JvArray(int max)
+{
+	JsonbValue *v = palloc(sizeof(JsonbValue));
+
+	v->type = jbvArray;
+	v->val.array.nElems = 0;
+	v->val.array.rawScalar = false;
+	v->val.array.elems = palloc(sizeof(JsonbValue) * Max(max, 1));
+	return v;
+}
+
+/* Add "key": value to an object (value copied shallowly) */
+static void
+JvPut(JsonbValue *obj, const char *key, const JsonbValue *value)
+{
+	JsonbPair  *pair = &obj->val.object.pairs[obj->val.object.nPairs];
+
+	pair->key.type = jbvString;
+	pair->key.val.string.val = (char *) key;
+	pair->key.val.string.len = strlen(key);
+	pair->value = *value;
+	pair->order = obj->val.object.nPairs++;
+}
+
+/* Add "key": "string" (NULL: null) to an object */
+static void
+JvPutString(JsonbValue *obj, const char *key, const char *s)
+{
+	JsonbPair  *pair = &obj->val.object.pairs[obj->val.object.nPairs];
+
+	pair->key.type = jbvString;
+	pair->key.val.string.val = (char *) key;
+	pair->key.val.string.len = strlen(key);
+	if (s == NULL)
+		pair->value.type = jbvNull;
+	else
+	{
+		pair->value.type = jbvString;
+		pair->value.val.string.val = (char *) s;
+		pair->value.val.string.len = strlen(s);
+	}
+	pair->order = obj->val.object.nPairs++;
+}
+
+/* Append an element to an array (copied shallowly) */
+static void
+JvAppend(JsonbValue *arr, const JsonbValue *elem)
+{
+	arr->val.array.elems[arr->val.array.nElems++] = *elem;
+}
+
+/* jsonb's key order: shorter first, then bytewise */
+static int
+JvKeyCmp(const void *a, const void *b)
+{
+	const JsonbPair *x = a;
+	const JsonbPair *y = b;
+
+	if (x->key.val.string.len != y->key.val.string.len)
+		return x->key.val.string.len < y->key.val.string.len ? -1 : 1;
+	return memcmp(x->key.val.string.val, y->key.val.string.val, x->key.val.string.len);
+}
+
+/* Close an object: keys must be in jsonb order and unique */
+static JsonbValue *
+JvEnd(JsonbValue *v)
+{
+	int			i;
+
+	if (v->type != jbvObject)
+		return v;
+	for (i = 1; i < v->val.object.nPairs; i++)
+		if (JvKeyCmp(&v->val.object.pairs[i - 1], &v->val.object.pairs[i]) >= 0)
+			break;
+	if (i < v->val.object.nPairs)
+	{
+		pg_qsort(v->val.object.pairs, v->val.object.nPairs, sizeof(JsonbPair), JvKeyCmp);
+		for (i = 1; i < v->val.object.nPairs; i++)
+			if (JvKeyCmp(&v->val.object.pairs[i - 1], &v->val.object.pairs[i]) == 0)
+				elog(ERROR, "duplicate key \"%s\" in a decision document",
+					 v->val.object.pairs[i].key.val.string.val);
+	}
+	return v;
+}
+
 /* ---------------------------------------------------------------- loading */
 
 /* Register callbacks and memory contexts, once per backend */
@@ -679,6 +803,33 @@ ProgramHasOtherRoot(const bytea *program)
 	return ast == NULL || ast->type != jbvBinary || ExplainedHasOtherRoot(ast->val.binary.data);
 }
 
+/* The reason of a policy without a template (computed once per load) */
+static char *
+DefaultReason(const CachedPolicy *p)
+{
+	const char *base;
+
+	switch (p->effect)
+	{
+		case EFFECT_ALLOW:
+			base = "allowed by policy \"%s\"";
+			break;
+		case EFFECT_DENY:
+			base = "denied by policy \"%s\"";
+			break;
+		case EFFECT_REQUIRE:
+			base = "requirement of policy \"%s\" is not met";
+			break;
+		case EFFECT_ROW_FILTER:
+			base = "rows filtered by policy \"%s\"";
+			break;
+		default:
+			base = "column transformed by policy \"%s\"";
+			break;
+	}
+	return MemoryContextStrdup(policy_cxt, psprintf(base, p->name));
+}
+
 /* Error context while loading policies: which one */
 static void
 LoadErrorContext(void *arg)
@@ -733,6 +884,14 @@ LoadPolicies(void)
 		if (p->unless)
 			PolicyCheckProgram(p->unless);
 		p->reason = SpiText(tup, 15, policy_cxt);
+		p->id_text = (text *) MemoryContextAlloc(policy_cxt, VARHDRSZ + strlen(p->id));
+		SET_VARSIZE(p->id_text, VARHDRSZ + strlen(p->id));
+		memcpy(VARDATA(p->id_text), p->id, strlen(p->id));
+		p->enforcement_text = (text *) MemoryContextAlloc(policy_cxt, VARHDRSZ + strlen(enforcement));
+		SET_VARSIZE(p->enforcement_text, VARHDRSZ + strlen(enforcement));
+		memcpy(VARDATA(p->enforcement_text), enforcement, strlen(enforcement));
+		p->fixed_reason = p->reason == NULL ? DefaultReason(p) :
+			strchr(p->reason, '{') == NULL ? p->reason : NULL;
 		p->style = p->effect == EFFECT_REDACT ? "redact" : SpiText(tup, 16, policy_cxt);
 		p->pattern = SpiText(tup, 17, policy_cxt);
 		p->replacement = SpiText(tup, 18, policy_cxt);
@@ -1122,6 +1281,7 @@ AddFinding(Finding *findings, int *n, int policy, int column, PolicyOutcome outc
 	f->column = column;
 	f->outcome = outcome;
 	f->error = error;
+	f->reason = NULL;
 }
 
 /* The jsonb environment of the statement's time: time, hour, weekday */
@@ -1256,158 +1416,46 @@ ExpandReason(const char *tmpl, const PolicyEnv *env)
 static char *
 FindingReason(const CachedPolicy *p, const Finding *f, const PolicyEnv *env)
 {
-	const char *base;
-
 	if (f->outcome == OUTCOME_ERROR_SKIPPED)
 		return psprintf("evaluation error, allow skipped: %s", f->error);
 	if (f->outcome == OUTCOME_ERROR_APPLIES)
 		return psprintf("evaluation error, fail closed: %s", f->error);
-	if (p->reason != NULL)
-		return ExpandReason(p->reason, env);
-	switch (p->effect)
-	{
-		case EFFECT_ALLOW:
-			base = "allowed by policy \"%s\"";
-			break;
-		case EFFECT_DENY:
-			base = "denied by policy \"%s\"";
-			break;
-		case EFFECT_REQUIRE:
-			base = "requirement of policy \"%s\" is not met";
-			break;
-		case EFFECT_ROW_FILTER:
-			base = "rows filtered by policy \"%s\"";
-			break;
-		default:
-			base = "column transformed by policy \"%s\"";
-			break;
-	}
-	return psprintf(base, p->name);
+	if (p->fixed_reason != NULL)
+		return p->fixed_reason;
+	return ExpandReason(p->reason, env);
+}
+
+/* The reason of a finding judged for the product (not a column), computed once per decision */
+static char *
+ProductFindingReason(const CachedPolicy *p, Finding *f, const PolicyEnv *env)
+{
+	if (f->reason == NULL)
+		f->reason = FindingReason(p, f, env);
+	return f->reason;
 }
 
 /* ----------------------------------------------------------------- audit */
 
-/* The columns of datamesh.policy_audit, in table order */
-static const char *const audit_columns[] = {
-	"id", "at", "principal", "requested_by", "action", "product_id", "decision",
-	"policy_ids", "enforcement", "reason", "details"
-};
-
-/*
- * Whether an audit row can be written straight into the heap and its
- * indexes: the table is a plain one with exactly the columns above (an
- * identity id, no other defaults to apply), no insert triggers and no check
- * constraints.  Otherwise (say a later version adds a hash-chain trigger or
- * column) the row goes through a prepared INSERT, which applies them.
- */
-static bool
-AuditDirectInsertOk(Relation rel)
-{
-	TupleDesc	desc = RelationGetDescr(rel);
-	TriggerDesc *trig = rel->trigdesc;
-	int			i;
-
-	if (rel->rd_rel->relkind != RELKIND_RELATION || desc->natts != (int) lengthof(audit_columns) ||
-		!OidIsValid(audit_seqid))
-		return false;
-	for (i = 0; i < desc->natts; i++)
-	{
-		Form_pg_attribute att = TupleDescAttr(desc, i);
-
-		if (att->attisdropped || strcmp(NameStr(att->attname), audit_columns[i]) != 0 ||
-			att->attgenerated || (i == 0) != (att->attidentity == ATTRIBUTE_IDENTITY_ALWAYS))
-			return false;
-	}
-	if (desc->constr && desc->constr->num_check > 0)
-		return false;
-	if (trig && (trig->trig_insert_before_row || trig->trig_insert_after_row ||
-				 trig->trig_insert_instead_row || trig->trig_insert_before_statement ||
-				 trig->trig_insert_after_statement || trig->trig_insert_new_table))
-		return false;
-	return true;
-}
-
-/* Insert one audit row through the table AM and the executor's index maintenance */
-static void
-AuditDirectInsert(Relation rel, Datum *values, bool *nulls)
-{
-	EState	   *estate = CreateExecutorState();
-	ResultRelInfo *rri = makeNode(ResultRelInfo);
-	TupleTableSlot *slot;
-	HeapTuple	tup;
-
-	values[0] = Int64GetDatum(nextval_internal(audit_seqid, false));
-	nulls[0] = false;
-	values[1] = TimestampTzGetDatum(GetCurrentTimestamp());
-	nulls[1] = false;
-	tup = heap_form_tuple(RelationGetDescr(rel), values, nulls);
-
-	InitResultRelInfo(rri, rel, 1, NULL, 0);
-	ExecOpenIndices(rri, false);
-	slot = MakeSingleTupleTableSlot(RelationGetDescr(rel), &TTSOpsHeapTuple);
-	ExecStoreHeapTuple(tup, slot, false);
-	simple_table_tuple_insert(rel, slot);
-	(void) ExecInsertIndexTuples(rri, slot, estate, false, false, NULL, NIL);
-	ExecDropSingleTupleTableSlot(slot);
-	ExecCloseIndices(rri);
-	FreeExecutorState(estate);
-}
-
-/* Insert one audit row with a prepared INSERT (SPI), which fires triggers and defaults */
-static void
-AuditSpiInsert(Datum *values, bool *nulls)
-{
-	Oid			argtypes[9] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID, TEXTARRAYOID, TEXTARRAYOID,
-	TEXTOID, JSONBOID};
-	char		spinulls[9];
-	int			rc;
-	int			i;
-
-	for (i = 0; i < 9; i++)
-		spinulls[i] = nulls[i + 2] ? 'n' : ' ';
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	if (audit_plan == NULL)
-	{
-		SPIPlanPtr	plan = SPI_prepare("INSERT INTO datamesh.policy_audit (principal, requested_by, action,"
-									   " product_id, decision, policy_ids, enforcement, reason, details)"
-									   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-									   9, argtypes);
-
-		if (plan == NULL)
-			elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-		SPI_keepplan(plan);
-		audit_plan = plan;
-	}
-	rc = SPI_execute_plan(audit_plan, values + 2, spinulls, false, 0);
-	if (rc != SPI_OK_INSERT)
-		elog(ERROR, "policy audit insert failed: %s", SPI_result_code_string(rc));
-	SPI_finish();
-}
-
-/* Append one row to datamesh.policy_audit, as the extension owner */
+/* Record one decision in datamesh.policy_audit (buffered: see policy_audit.c); ids and enforcements are text */
 static void
 WriteAudit(const char *principal, const char *action, const char *product_id, const char *decision,
 		   List *policy_ids, List *enforcements, const char *reason, Jsonb *details)
 {
-	Datum		values[lengthof(audit_columns)];
-	bool		nulls[lengthof(audit_columns)];
+	Datum		values[11];
+	bool		nulls[11];
 	Datum	   *ids = palloc(sizeof(Datum) * Max(list_length(policy_ids), 1));
 	Datum	   *enfs = palloc(sizeof(Datum) * Max(list_length(enforcements), 1));
 	ListCell   *lc;
 	int			n = 0;
-	Oid			save_user;
-	int			save_sec;
-	Relation	rel;
 
 	foreach(lc, policy_ids)
-		ids[n++] = CStringGetTextDatum(lfirst(lc));
+		ids[n++] = PointerGetDatum(lfirst(lc));
 	n = 0;
 	foreach(lc, enforcements)
-		enfs[n++] = CStringGetTextDatum(lfirst(lc));
+		enfs[n++] = PointerGetDatum(lfirst(lc));
 	memset(nulls, false, sizeof(nulls));
 	values[2] = CStringGetTextDatum(principal);
-	values[3] = CStringGetTextDatum(GetUserNameFromId(GetSessionUserId(), false));
+	values[3] = CStringGetTextDatum(PolicyAuditRequestedBy());
 	values[4] = CStringGetTextDatum(action);
 	values[5] = CStringGetTextDatum(product_id);
 	values[6] = CStringGetTextDatum(decision);
@@ -1417,24 +1465,7 @@ WriteAudit(const char *principal, const char *action, const char *product_id, co
 	nulls[9] = reason == NULL;
 	values[10] = details ? JsonbPGetDatum(details) : (Datum) 0;
 	nulls[10] = details == NULL;
-
-	/* a decision that must be recorded cannot be made where nothing may be written */
-	PreventCommandIfReadOnly("datamesh.evaluate with an audited outcome");
-	PreventCommandIfParallelMode("datamesh.evaluate with an audited outcome");
-	GetUserIdAndSecContext(&save_user, &save_sec);
-	SetUserIdAndSecContext(engine_owner, save_sec | SECURITY_LOCAL_USERID_CHANGE);
-	rel = table_open(audit_relid, RowExclusiveLock);
-	if (AuditDirectInsertOk(rel))
-	{
-		AuditDirectInsert(rel, values, nulls);
-		table_close(rel, NoLock);
-	}
-	else
-	{
-		table_close(rel, NoLock);
-		AuditSpiInsert(values, nulls);
-	}
-	SetUserIdAndSecContext(save_user, save_sec);
+	PolicyAuditWrite(audit_relid, audit_seqid, engine_owner, values, nulls);
 }
 
 /* Enforcement level name */
@@ -1482,21 +1513,22 @@ UndeclaredColumn(const char *name)
 	return JsonbValueToJsonb(res);
 }
 
-/* Push one transformation object for a winning mask */
-static void
-PutTransformation(JsonbParseState **st, const CachedPolicy *p, const char *column)
+/* The transformation object of a winning mask */
+static JsonbValue *
+Transformation(const CachedPolicy *p, const char *column)
 {
-	pushJsonbValue(st, WJB_BEGIN_OBJECT, NULL);	/* keys in jsonb order */
+	JsonbValue *o = JvObject(5);
+
 	if (p->effect != EFFECT_REDACT)
-		PutField(st, "style", p->style);
-	PutField(st, "action", p->effect == EFFECT_REDACT ? "redact" : "mask");
-	PutField(st, "column", column);
+		JvPutString(o, "style", p->style);
+	JvPutString(o, "action", p->effect == EFFECT_REDACT ? "redact" : "mask");
+	JvPutString(o, "column", column);
 	if (p->effect != EFFECT_REDACT)
-		PutField(st, "pattern", p->pattern);
-	PutField(st, "policy_id", p->id);
+		JvPutString(o, "pattern", p->pattern);
+	JvPutString(o, "policy_id", p->id);
 	if (p->effect == EFFECT_REDACT)
-		PutField(st, "replacement", p->replacement);
-	pushJsonbValue(st, WJB_END_OBJECT, NULL);
+		JvPutString(o, "replacement", p->replacement);
+	return JvEnd(o);
 }
 
 /*
@@ -1535,8 +1567,10 @@ datamesh_evaluate(PG_FUNCTION_ARGS)
 	bool		record = false;
 	bool		allowed;
 	const char *reason;
-	JsonbParseState *st = NULL;
-	JsonbValue *res;
+	JsonbValue *top;
+	JsonbValue *filters;
+	JsonbValue *transforms_all;
+	JsonbValue *applied;
 	Jsonb	   *result;
 	List	   *audit_ids = NIL;
 	List	   *audit_enf = NIL;
@@ -1701,47 +1735,50 @@ datamesh_evaluate(PG_FUNCTION_ARGS)
 			record = true;
 
 	if (blocker >= 0)
-		reason = FindingReason(&policies[findings[blocker].policy], &findings[blocker], &env);
+		reason = findings[blocker].column < 0 ?
+			ProductFindingReason(&policies[findings[blocker].policy], &findings[blocker], &env) :
+			FindingReason(&policies[findings[blocker].policy], &findings[blocker], &env);
 	else if (!granted)
 		reason = "no policy allows this access (default deny)";
 	else
-		reason = FindingReason(&policies[findings[grantor].policy], &findings[grantor], &env);
+		reason = findings[grantor].column < 0 ?
+			ProductFindingReason(&policies[findings[grantor].policy], &findings[grantor], &env) :
+			FindingReason(&policies[findings[grantor].policy], &findings[grantor], &env);
 
 	/*
-	 * The response.  Keys are pushed in jsonb's own order (shorter first,
-	 * then bytewise), so the sort at the end of each object has nothing to do.
+	 * The response, built as one JsonbValue tree (no parse state, no
+	 * per-object sort: keys are added in jsonb's own order, which JvEnd
+	 * checks) and serialized once.
 	 */
-	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
-	PutField(&st, "action", action);
-	PutField(&st, "reason", reason);
-	PutField(&st, "decision", allowed ? "allow" : "deny");
-	PutField(&st, "principal", user->name);
-	PutField(&st, "product_id", product_id);
+	top = JvObject(9);
+	JvPutString(top, "action", action);
+	JvPutString(top, "reason", reason);
+	JvPutString(top, "decision", allowed ? "allow" : "deny");
+	JvPutString(top, "principal", user->name);
+	JvPutString(top, "product_id", product_id);
 
-	PutKey(&st, "row_filters");
-	pushJsonbValue(&st, WJB_BEGIN_ARRAY, NULL);
+	filters = JvArray(allowed ? nfindings : 0);
 	for (i = 0; allowed && i < nfindings; i++)
 	{
 		const CachedPolicy *p = &policies[findings[i].policy];
+		JsonbValue *o;
 
 		if (p->effect != EFFECT_ROW_FILTER || p->enforcement != ENFORCE_BLOCK)
 			continue;
-		pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
-		PutField(&st, "filter", p->filter);
-		PutField(&st, "policy_id", p->id);
-		pushJsonbValue(&st, WJB_END_OBJECT, NULL);
+		o = JvObject(2);
+		JvPutString(o, "filter", p->filter);
+		JvPutString(o, "policy_id", p->id);
+		JvAppend(filters, JvEnd(o));
 	}
-	pushJsonbValue(&st, WJB_END_ARRAY, NULL);
+	JvPut(top, "row_filters", filters);
 
-	PutKey(&st, "transformations");
-	pushJsonbValue(&st, WJB_BEGIN_ARRAY, NULL);
+	transforms_all = JvArray(allowed ? ncols : 0);
 	for (j = 0; allowed && j < ncols; j++)
 		if (winner[j] >= 0)
-			PutTransformation(&st, &policies[findings[winner[j]].policy], cols[j].name);
-	pushJsonbValue(&st, WJB_END_ARRAY, NULL);
+			JvAppend(transforms_all, Transformation(&policies[findings[winner[j]].policy], cols[j].name));
+	JvPut(top, "transformations", transforms_all);
 
-	PutKey(&st, "policies_applied");
-	pushJsonbValue(&st, WJB_BEGIN_ARRAY, NULL);
+	applied = JvArray(nfindings);
 	for (i = 0; i < nfindings; i = j)
 	{
 		const Finding *f = &findings[i];
@@ -1753,6 +1790,7 @@ datamesh_evaluate(PG_FUNCTION_ARGS)
 		bool		superseded = false;
 		bool		masking = (p->effect == EFFECT_MASK || p->effect == EFFECT_REDACT) && allowed &&
 			p->enforcement == ENFORCE_BLOCK;
+		JsonbValue *o;
 
 		/* findings of one policy are adjacent: report them together */
 		for (j = i; j < nfindings && findings[j].policy == f->policy; j++)
@@ -1780,58 +1818,63 @@ datamesh_evaluate(PG_FUNCTION_ARGS)
 		else
 			decision = "transform";
 		if (has_columns)
+		{
 			env.roots[POLICY_ROOT_COLUMN] = cols[f->column].attrs;
-		why = FindingReason(p, f, &env);
-		env.roots[POLICY_ROOT_COLUMN] = NULL;
+			why = FindingReason(p, f, &env);
+			env.roots[POLICY_ROOT_COLUMN] = NULL;
+		}
+		else
+			why = ProductFindingReason(p, &findings[i], &env);
 
-		pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
-		PutField(&st, "name", p->name);
-		PutField(&st, "scope", p->domain ? p->domain : "global");
-		PutField(&st, "effect", EffectName(p->effect));
-		PutField(&st, "reason", why);
+		o = JvObject(10);
+		JvPutString(o, "name", p->name);
+		JvPutString(o, "scope", p->domain ? p->domain : "global");
+		JvPutString(o, "effect", EffectName(p->effect));
+		JvPutString(o, "reason", why);
 		if (has_columns)
 		{
-			PutKey(&st, "columns");
-			pushJsonbValue(&st, WJB_BEGIN_ARRAY, NULL);
+			JsonbValue *names = JvArray(j - i);
+
 			for (k = i; k < j; k++)
-				PutString(&st, cols[findings[k].column].name, true);
-			pushJsonbValue(&st, WJB_END_ARRAY, NULL);
+				JvAppend(names, JvString(cols[findings[k].column].name));
+			JvPut(o, "columns", names);
 		}
-		PutField(&st, "decision", decision);
-		PutField(&st, "policy_id", p->id);
+		JvPutString(o, "decision", decision);
+		JvPutString(o, "policy_id", p->id);
 		if (superseded)
 		{
-			PutKey(&st, "superseded");
-			pushJsonbValue(&st, WJB_BEGIN_ARRAY, NULL);
+			JsonbValue *list = JvArray(j - i);
+
 			for (k = i; k < j; k++)
 			{
 				int			w = findings[k].column >= 0 ? winner[findings[k].column] : -1;
+				JsonbValue *by;
 
 				if (w < 0 || w == k)
 					continue;
-				pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
-				PutField(&st, "by", policies[findings[w].policy].id);
-				PutField(&st, "column", cols[findings[k].column].name);
-				pushJsonbValue(&st, WJB_END_OBJECT, NULL);
+				by = JvObject(2);
+				JvPutString(by, "by", policies[findings[w].policy].id);
+				JvPutString(by, "column", cols[findings[k].column].name);
+				JvAppend(list, JvEnd(by));
 			}
-			pushJsonbValue(&st, WJB_END_ARRAY, NULL);
+			JvPut(o, "superseded", list);
 		}
-		PutField(&st, "enforcement", EnforcementName(p->enforcement));
+		JvPutString(o, "enforcement", EnforcementName(p->enforcement));
 		if (transforms)
 		{
-			PutKey(&st, "transformations");
-			pushJsonbValue(&st, WJB_BEGIN_ARRAY, NULL);
+			JsonbValue *list = JvArray(j - i);
+
 			for (k = i; k < j; k++)
 				if (findings[k].column >= 0 && winner[findings[k].column] == k)
-					PutTransformation(&st, p, cols[findings[k].column].name);
-			pushJsonbValue(&st, WJB_END_ARRAY, NULL);
+					JvAppend(list, Transformation(p, cols[findings[k].column].name));
+			JvPut(o, "transformations", list);
 		}
-		pushJsonbValue(&st, WJB_END_OBJECT, NULL);
+		JvAppend(applied, JvEnd(o));
 
 		if (p->effect != EFFECT_ALLOW)
 		{
-			audit_ids = lappend(audit_ids, p->id);
-			audit_enf = lappend(audit_enf, (char *) EnforcementName(p->enforcement));
+			audit_ids = lappend(audit_ids, p->id_text);
+			audit_enf = lappend(audit_enf, p->enforcement_text);
 		}
 		if (p->effect != EFFECT_ALLOW && p->enforcement == ENFORCE_WARN)
 			ereport(WARNING,
@@ -1841,35 +1884,33 @@ datamesh_evaluate(PG_FUNCTION_ARGS)
 					 errdetail("Principal \"%s\", action \"%s\", data product \"%s\"; enforcement level warn does not block.",
 							   user->name, action, product_id)));
 	}
-	pushJsonbValue(&st, WJB_END_ARRAY, NULL);
+	JvPut(top, "policies_applied", applied);
 
 	INSTR_TIME_SET_CURRENT(elapsed);
 	INSTR_TIME_SUBTRACT(elapsed, start);
-	PutNumberField(&st, "evaluation_time_ms", psprintf("%.3f", INSTR_TIME_GET_MILLISEC(elapsed)));
-	res = pushJsonbValue(&st, WJB_END_OBJECT, NULL);
-	result = JsonbValueToJsonb(res);
+	{
+		JsonbValue	ms;
+
+		/* microseconds as milliseconds with three decimals, without going through text */
+		ms.type = jbvNumeric;
+		ms.val.numeric = int64_div_fast_to_numeric((int64) INSTR_TIME_GET_MICROSEC(elapsed), 3);
+		JvPut(top, "evaluation_time_ms", &ms);
+	}
+	result = JsonbValueToJsonb(JvEnd(top));
 
 	if (record)
 	{
 		/* the audit row keeps what was asked and what was transformed */
-		JsonbParseState *dst = NULL;
-		JsonbValue	v;
+		JsonbValue *details = JvObject(3);
+		JsonbValue *asked = JvArray(ncols);
 
-		pushJsonbValue(&dst, WJB_BEGIN_OBJECT, NULL);
-		PutKey(&dst, "columns");
-		pushJsonbValue(&dst, WJB_BEGIN_ARRAY, NULL);
 		for (j = 0; j < ncols; j++)
-			PutString(&dst, cols[j].name, true);
-		pushJsonbValue(&dst, WJB_END_ARRAY, NULL);
-		PutKey(&dst, "transformations");
-		v = *getKeyJsonValueFromContainer(&result->root, "transformations", strlen("transformations"), NULL);
-		pushJsonbValue(&dst, WJB_VALUE, &v);
-		PutKey(&dst, "row_filters");
-		v = *getKeyJsonValueFromContainer(&result->root, "row_filters", strlen("row_filters"), NULL);
-		pushJsonbValue(&dst, WJB_VALUE, &v);
-		res = pushJsonbValue(&dst, WJB_END_OBJECT, NULL);
+			JvAppend(asked, JvString(cols[j].name));
+		JvPut(details, "columns", asked);
+		JvPut(details, "row_filters", filters);
+		JvPut(details, "transformations", transforms_all);
 		WriteAudit(user->name, action, product_id, allowed ? "allow" : "deny", audit_ids, audit_enf,
-				   reason, JsonbValueToJsonb(res));
+				   reason, JsonbValueToJsonb(JvEnd(details)));
 	}
 
 	PG_RETURN_JSONB_P(result);
@@ -1961,7 +2002,7 @@ ComplianceReport(const char *product_id, Datum version, bool version_null, Oid r
 				o = JudgePolicy(p, &env, &error);
 				if (o != OUTCOME_NONE)
 				{
-					Finding		f = {prod->compliance[i], -1, o, error};
+					Finding		f = {prod->compliance[i], -1, o, error, NULL};
 
 					PutComplianceFinding(&st, p, FindingReason(p, &f, &env), severity, NULL);
 					nviolations += pass == 0;
@@ -1978,7 +2019,7 @@ ComplianceReport(const char *product_id, Datum version, bool version_null, Oid r
 				o = JudgePolicy(p, &env, &error);
 				if (o != OUTCOME_NONE)
 				{
-					Finding		f = {prod->compliance[i], j, o, error};
+					Finding		f = {prod->compliance[i], j, o, error, NULL};
 
 					PutComplianceFinding(&st, p, FindingReason(p, &f, &env), severity, c->name);
 					nviolations += pass == 0;
