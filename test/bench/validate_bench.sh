@@ -8,7 +8,10 @@
 #   - datamesh.validate_data (one scan, plus recording the run),
 #   - one query per rule (the seeds' approach),
 #   - validate_data with an extra composite unique key that no index
-#     guarantees (one grouped pass more),
+#     guarantees (one grouped pass more, reported on its own line),
+#   - count(*) and validate_data again with jit off,
+# each serial (max_parallel_workers_per_gather = 0) and parallel (the
+# server's setting, 2 by default), every contender under the same settings;
 # first on the raw table (only NOT NULL and the primary key), then after
 # adding the CHECK constraints datamesh.contract_ddl() scaffolds (min/max,
 # enum, pattern): rules those constraints prove are not measured again.
@@ -80,7 +83,6 @@ SQL
 psql -X -q -v ON_ERROR_STOP=1 -At <<'SQL' > /tmp/datamesh-validate-bench-$$.out
 \timing off
 \pset fieldsep " "
-SET max_parallel_workers_per_gather = 0;   -- the same single-process scan for every contender
 CREATE TEMP TABLE t (what text, ms float8);
 CREATE FUNCTION pg_temp.clock(sql text, n int) RETURNS float8 LANGUAGE plpgsql AS $$
 DECLARE
@@ -94,9 +96,11 @@ BEGIN
     END LOOP;
     RETURN (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY x) FROM unnest(times) x);
 END $$;
+SELECT 'jit ' || current_setting('jit');
+SELECT 'workers ' || current_setting('max_parallel_workers_per_gather');
 SELECT count(*) FROM bench.orders;   -- warm the cache
 \set phase raw
-\i test/bench/validate_bench_round.sql
+\i test/bench/validate_bench_modes.sql
 ALTER TABLE bench.orders ADD CONSTRAINT status_enum CHECK (status IN ('new', 'paid', 'shipped', 'returned')),
     ADD CONSTRAINT total_min CHECK (total >= 0), ADD CONSTRAINT total_max CHECK (total <= 100000),
     ADD CONSTRAINT email_pattern CHECK (email::text ~ '^[^@]+@[^@]+$'),
@@ -104,7 +108,7 @@ ALTER TABLE bench.orders ADD CONSTRAINT status_enum CHECK (status IN ('new', 'pa
     ADD CONSTRAINT qty_min CHECK (qty >= 1), ADD CONSTRAINT qty_max CHECK (qty <= 100),
     ADD CONSTRAINT score_min CHECK (score >= 0), ADD CONSTRAINT score_max CHECK (score <= 1);
 \set phase constrained
-\i test/bench/validate_bench_round.sql
+\i test/bench/validate_bench_modes.sql
 SELECT what || ' ' || round(ms::numeric, 1) FROM t;
 SQL
 
@@ -112,17 +116,43 @@ out=/tmp/datamesh-validate-bench-$$.out
 awk -v rows="$rows" '
 { v[$1] = $2 }
 END {
+    printf "times are medians of 3 in one session; count(*) and the seeds'"'"' queries run under the same settings as validate_data\n";
+    printf "(jit = %s; serial: max_parallel_workers_per_gather = 0; parallel: = %s)\n\n", v["jit"], v["workers"];
     split("raw constrained", phases, " ");
     for (i = 1; i <= 2; i++) {
-        p = phases[i]; c = v[p "_count"]; val = v[p "_validate"]; per = v[p "_per_rule"]; u = v[p "_validate_unique"];
+        p = phases[i];
         if (p == "raw")
             printf "raw table (NOT NULL and primary key only), %d rows, %d rules: %d measured in the scan, %d guaranteed by constraints\n", rows, v[p "_rules"], v[p "_measured"], v[p "_guaranteed"];
         else
             printf "with the CHECK constraints contract_ddl() scaffolds: %d measured in the scan, %d guaranteed by constraints\n", v[p "_measured"], v[p "_guaranteed"];
-        printf "  SELECT count(*)                         %9.1f ms\n", c;
-        printf "  validate_data (one scan, recorded)      %9.1f ms   %5.2fx count(*)  (target <= 1.5x)\n", val, val / c;
-        printf "  one query per rule (seeds)              %9.1f ms   %5.2fx count(*)  (validate_data is %.1fx faster)\n", per, per / c, per / val;
-        printf "  validate_data + unindexed unique key    %9.1f ms   %5.2fx count(*)  (+1 grouped pass)\n", u, u / c;
+        printf "  %-38s %22s %22s\n", "", "serial", "parallel";
+        split("count validate per_rule validate_unique count_nojit validate_nojit", kinds, " ");
+        label["count"] = "SELECT count(*)";
+        label["validate"] = "validate_data (one scan, recorded)";
+        label["per_rule"] = "one query per rule (seeds)";
+        label["validate_unique"] = "+ unindexed unique key (+1 pass)";
+        label["count_nojit"] = "SELECT count(*), jit off";
+        label["validate_nojit"] = "validate_data, jit off";
+        for (k = 1; k <= 6; k++) {
+            line = sprintf("  %-38s", label[kinds[k]]);
+            for (m = 1; m <= 2; m++) {
+                mode = (m == 1) ? "serial" : "parallel";
+                base = (kinds[k] ~ /nojit/) ? v[p "_" mode "_count_nojit"] : v[p "_" mode "_count"];
+                x = v[p "_" mode "_" kinds[k]];
+                if (kinds[k] ~ /^count/)
+                    line = line sprintf(" %9.1f ms          ", x);
+                else
+                    line = line sprintf(" %9.1f ms %6.2fx    ", x, x / base);
+            }
+            print line;
+        }
+        for (m = 1; m <= 2; m++) {
+            mode = (m == 1) ? "serial" : "parallel";
+            c = v[p "_" mode "_count"]; val = v[p "_" mode "_validate"]; per = v[p "_" mode "_per_rule"];
+            printf "  %-8s validate_data / count(*) = %.2fx (target <= 1.5x: %s); one query per rule / validate_data = %.1fx\n",
+                mode, val / c, (val / c <= 1.5) ? "met" : "not met", per / val;
+        }
+        printf "\n";
     }
 }' "$out"
 rm -f "$out"
