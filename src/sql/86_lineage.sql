@@ -846,34 +846,18 @@ COMMENT ON FUNCTION datamesh._lineage_product_columns(pg_catalog.text, datamesh.
 
 ------------------------------------------------------------ impact analysis
 
--- The top-level fields of a schema as (name, type): through the compatibility
--- checker's datamesh.schema_fields when installed, else from a fields list
+-- The top-level fields of a schema as (name, type), from the compatibility
+-- checker's datamesh.schema_fields; nothing for a value that is not a schema
 CREATE FUNCTION datamesh._lineage_schema_fields(schema pg_catalog.jsonb)
     RETURNS TABLE (name pg_catalog.text, type pg_catalog.text)
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
     AS $fn$
-DECLARE
-    f jsonb;
 BEGIN
     IF schema IS NULL OR jsonb_typeof(schema) NOT IN ('object', 'array') THEN
         RETURN;
     END IF;
-    IF to_regprocedure('datamesh.schema_fields(jsonb)') IS NOT NULL THEN
-        RETURN QUERY EXECUTE 'SELECT s.name, coalesce(s.sql_type, s.type) FROM datamesh.schema_fields($1) s ORDER BY s.ordinal'
-            USING schema;
-        RETURN;
-    END IF;
-    f := CASE WHEN jsonb_typeof(schema) = 'array' THEN schema
-              WHEN jsonb_typeof(schema #> '{definition,fields}') = 'array' THEN schema #> '{definition,fields}'
-              WHEN jsonb_typeof(schema -> 'fields') = 'array' THEN schema -> 'fields' END;
-    IF f IS NOT NULL THEN
-        RETURN QUERY SELECT e ->> 'name', CASE jsonb_typeof(e -> 'type') WHEN 'string' THEN e ->> 'type' ELSE (e -> 'type')::text END
-                       FROM jsonb_array_elements(f) e WHERE jsonb_typeof(e) = 'object' AND e ? 'name';
-    ELSIF jsonb_typeof(schema -> 'properties') = 'object' THEN
-        RETURN QUERY SELECT k, coalesce(schema #>> ARRAY['properties', k, 'type'], (schema #> ARRAY['properties', k, 'type'])::text)
-                       FROM jsonb_object_keys(schema -> 'properties') k;
-    END IF;
+    RETURN QUERY SELECT s.name, coalesce(s.sql_type, s.type) FROM datamesh.schema_fields(schema) s ORDER BY s.ordinal;
 END
 $fn$;
 COMMENT ON FUNCTION datamesh._lineage_schema_fields(pg_catalog.jsonb) IS
@@ -1071,7 +1055,7 @@ COMMENT ON FUNCTION datamesh.impact_consumers(pg_catalog.text, pg_catalog.jsonb)
     'products downstream of a product (nearest first); with a change, only those it breaks, may break or cannot tell';
 
 -- The breaking-DDL guard's consumer list, from lineage: same columns as
--- datamesh._contract_consumers (branch live), every downstream product
+-- datamesh._contract_consumers, every downstream product
 CREATE FUNCTION datamesh._lineage_consumers(product_id pg_catalog.text)
     RETURNS TABLE (consumer pg_catalog.text, consumer_version datamesh.semver, via pg_catalog.text)
     LANGUAGE sql STABLE
