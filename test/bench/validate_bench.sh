@@ -18,20 +18,15 @@
 # enum, pattern): rules those constraints prove are not measured again.
 # Prints the times and ratios; never fails on timing.
 #   BENCH_ROWS  table size (default 1000000)
+#   BENCH_KEEP  set: leave the server running afterwards (to profile)
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+source "$(dirname "$0")/lib.bash"
 export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
 export DM_PGPORT=${DM_PGPORT:-54332}
 rows=${BENCH_ROWS:-1000000}
 
-bash test/bin/install-deps
-make -s PG_CONFIG="$PG_CONFIG" >/dev/null && make -s PG_CONFIG="$PG_CONFIG" install >/dev/null
-test/bin/pgserver start
-trap "[ -n \"${BENCH_KEEP:-}\" ] || test/bin/pgserver stop" EXIT
-eval "$(test/bin/pgserver env)"
-psql -X -q -c "CREATE DATABASE bench" >/dev/null
-export PGDATABASE=bench
-psql -X -q -c "CREATE EXTENSION datamesh"
+bench_setup bench
+[ -z "${BENCH_KEEP:-}" ] || trap - EXIT
 
 echo "== building a $rows-row table and its contract"
 psql -X -q -v ON_ERROR_STOP=1 -v rows="$rows" <<'SQL'
