@@ -118,9 +118,6 @@ SELECT rule_name, passed, message FROM datamesh.validate_data('vd-customers')
  WHERE rule_kind IN ('not_null', 'min', 'max', 'enum', 'pattern');
 SELECT * FROM datamesh.verify_contract('vd-customers');
 RESET ROLE;
-CREATE TABLE vd.many AS SELECT x FROM generate_series(1, 100000) x;
-ANALYZE vd.many;
-GRANT SELECT ON vd.many TO vd_reader;
 -- an enum list shorter than 9 values is hashed (padded to 9 in the scan); on a
 -- column that is not text it compares the value as text, as before
 UPDATE datamesh.contract_fields SET enum_values = '{1,NULL,2}' WHERE product_id = 'vd-customers' AND name = 'region_code';
@@ -129,8 +126,8 @@ SELECT rule_name, passed, failing_rows, example_keys, message FROM datamesh.vali
  WHERE rule_kind = 'enum';
 RESET ROLE;
 UPDATE datamesh.contract_fields SET enum_values = NULL WHERE product_id = 'vd-customers' AND name = 'region_code';
--- more than 90 rule outcomes: the scan counts them 90 to a datamesh._rule_counts
--- call; every rule keeps its own count (rule not_i fails on customer i only)
+-- a hundred quality rules in the one scan: every rule keeps its own count
+-- (rule not_i fails on customer i only)
 UPDATE datamesh.contracts
    SET quality_rules = (SELECT jsonb_agg(jsonb_build_object('name', 'not_' || i, 'rule', 'customer_id <> ' || i,
                                                             'severity', 'error') ORDER BY i)
@@ -140,14 +137,11 @@ SET ROLE vd_reader;
 SELECT rule_name, passed, failing_rows, example_keys FROM datamesh.validate_data('vd-customers')
  WHERE rule_kind = 'quality_rule' AND (NOT passed OR rule_name IN ('not_7', 'not_89', 'not_90', 'not_100'));
 SELECT count(*) AS rules, count(*) FILTER (WHERE passed) AS passed FROM datamesh.validate_data('vd-customers');
--- the same under parallel plans; over a larger table the workers' partial
--- counts are combined
+-- the same under parallel plans (the scan runs with the caller's settings)
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
-EXPLAIN (COSTS OFF) SELECT pg_catalog.count(*), datamesh._rule_counts(x > 2, x IS NULL, x % 7 = 0) FROM vd.many;
-SELECT pg_catalog.count(*), datamesh._rule_counts(x > 2, x IS NULL, x % 7 = 0) FROM vd.many;
 SELECT rule_name, passed, failing_rows, example_keys FROM datamesh.validate_data('vd-customers')
  WHERE rule_kind = 'quality_rule' AND (NOT passed OR rule_name IN ('not_7', 'not_89', 'not_90', 'not_100'));
 RESET parallel_setup_cost;

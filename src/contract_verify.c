@@ -44,8 +44,6 @@
 #include "parser/parse_relation.h"
 #include "parser/parse_type.h"
 #include "parser/parser.h"
-#include "common/int.h"
-#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/jsonb.h"
@@ -61,8 +59,6 @@
 PG_FUNCTION_INFO_V1(datamesh_validate_data);
 PG_FUNCTION_INFO_V1(datamesh_parse_type);
 PG_FUNCTION_INFO_V1(datamesh_implied_by_constraints);
-PG_FUNCTION_INFO_V1(datamesh_rule_counts_step);
-PG_FUNCTION_INFO_V1(datamesh_rule_counts_combine);
 
 /* fmgr info of datamesh.<name>(argtypes) */
 static void
@@ -105,50 +101,6 @@ AppendJsonValue(StringInfo buf, int row, int col)
 	char	   *value = SPI_getvalue(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col);
 
 	appendStringInfoString(buf, value ? value : "null");
-}
-
-/*
- * The counts of the scan's one row, flattened: count(*), then the elements
- * of each datamesh._rule_counts array, in column order
- */
-static int64 *
-ScanCounts(int *ncounts)
-{
-	HeapTuple	tuple = SPI_tuptable->vals[0];
-	TupleDesc	desc = SPI_tuptable->tupdesc;
-	int64	   *counts = NULL;
-	int			n = 0;
-	int			size = 0;
-
-	for (int col = 1; col <= desc->natts; col++)
-	{
-		bool		isnull;
-		Datum		value = SPI_getbinval(tuple, desc, col, &isnull);
-		Datum	   *elems;
-		int			nelems;
-
-		if (isnull)
-			elog(ERROR, "validation scan returned a null count");
-		if (SPI_gettypeid(desc, col) == INT8ARRAYOID)
-			deconstruct_array(DatumGetArrayTypeP(value), INT8OID, sizeof(int64), FLOAT8PASSBYVAL,
-							  TYPALIGN_DOUBLE, &elems, NULL, &nelems);
-		else if (SPI_gettypeid(desc, col) == INT8OID)
-		{
-			elems = &value;
-			nelems = 1;
-		}
-		else
-			elog(ERROR, "validation scan returned a column of type %u", SPI_gettypeid(desc, col));
-		if (n + nelems > size)
-		{
-			size = Max(2 * size, n + nelems);
-			counts = counts ? repalloc(counts, sizeof(int64) * size) : palloc(sizeof(int64) * size);
-		}
-		for (int i = 0; i < nelems; i++)
-			counts[n++] = DatumGetInt64(elems[i]);
-	}
-	*ncounts = n;
-	return counts;
 }
 
 #define EXAMPLES_PER_RULE 5
@@ -311,10 +263,18 @@ datamesh_validate_data(PG_FUNCTION_ARGS)
 		RunPlanQuery(scan_sql);
 		if (SPI_processed != 1)
 			elog(ERROR, "validation scan returned " UINT64_FORMAT " rows", SPI_processed);
-		scan_values = ScanCounts(&nscan);
+		nscan = SPI_tuptable->tupdesc->natts;
+		scan_values = palloc0(sizeof(int64) * nscan);
 		appendStringInfoString(&measures, "{\"scan\": [");
 		for (int i = 0; i < nscan; i++)
-			appendStringInfo(&measures, "%s" INT64_FORMAT, i > 0 ? ", " : "", scan_values[i]);
+		{
+			char	   *value = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, i + 1);
+
+			scan_values[i] = value ? strtoll(value, NULL, 10) : 0;
+			if (i > 0)
+				appendStringInfoString(&measures, ", ");
+			appendStringInfoString(&measures, value ? value : "null");
+		}
 		appendStringInfoString(&measures, "], \"rules\": {");
 
 		/* which row rules fail, and so want example keys */
@@ -597,112 +557,4 @@ datamesh_implied_by_constraints(PG_FUNCTION_ARGS)
 	result = ConstraintsProve(rel, predicate, NIL, NIL);
 	relation_close(rel, AccessShareLock);
 	PG_RETURN_BOOL(result);
-}
-
-/*
- * A _rule_counts state: a one-dimensional bigint array of n elements without
- * NULLs (anything else is refused, whoever built it)
- */
-static ArrayType *
-RuleCountsState(Datum datum, int n)
-{
-	ArrayType  *state = DatumGetArrayTypeP(datum);
-
-	if (ARR_NDIM(state) != 1 || ARR_ELEMTYPE(state) != INT8OID || ARR_HASNULL(state) ||
-		ARR_DIMS(state)[0] != n)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid datamesh._rule_counts state"),
-				 errdetail("The state must be a one-dimensional bigint array of %d elements without nulls.", n)));
-	return state;
-}
-
-/* The counters of a checked state (one dimension, no NULL bitmap) */
-static int64 *
-RuleCountsData(ArrayType *state)
-{
-	return (int64 *) ((char *) state + ARR_OVERHEAD_NONULLS(1));
-}
-
-/*
- * SQL: datamesh._rule_counts_step(state int8[], VARIADIC "any") returns int8[]
- * The transition of datamesh._rule_counts: one counter per boolean argument,
- * raised when the argument is true (NULL and false count nothing, as
- * count(*) FILTER (WHERE arg) would).
- */
-Datum
-datamesh_rule_counts_step(PG_FUNCTION_ARGS)
-{
-	int			n = PG_NARGS() - 1;
-	MemoryContext aggcontext;
-	ArrayType  *state;
-	int64	   *counts;
-
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("datamesh._rule_counts_step can only be called as the transition of datamesh._rule_counts")));
-	/* the argument types, once per query */
-	if (fcinfo->flinfo->fn_extra == NULL)
-	{
-		if (n < 1 || get_fn_expr_variadic(fcinfo->flinfo))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("datamesh._rule_counts takes one or more boolean arguments, not a VARIADIC array")));
-		for (int i = 1; i <= n; i++)
-			if (get_fn_expr_argtype(fcinfo->flinfo, i) != BOOLOID)
-				ereport(ERROR,
-						(errcode(ERRCODE_DATATYPE_MISMATCH),
-						 errmsg("argument %d of datamesh._rule_counts must be boolean, not %s", i,
-								format_type_be(get_fn_expr_argtype(fcinfo->flinfo, i)))));
-		fcinfo->flinfo->fn_extra = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, 1);
-	}
-
-	if (PG_ARGISNULL(0))
-	{
-		/* the first row: zeroed counters in the aggregate's memory */
-		MemoryContext oldcontext = MemoryContextSwitchTo(aggcontext);
-		Datum	   *zeros = palloc0(sizeof(Datum) * n);
-
-		for (int i = 0; i < n; i++)
-			zeros[i] = Int64GetDatum(0);
-		state = construct_array(zeros, n, INT8OID, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
-		MemoryContextSwitchTo(oldcontext);
-	}
-	else
-		state = RuleCountsState(PG_GETARG_DATUM(0), n);
-
-	/* inside the aggregate, the state is its own and is updated in place */
-	counts = RuleCountsData(state);
-	for (int i = 0; i < n; i++)
-		if (!PG_ARGISNULL(i + 1) && PG_GETARG_BOOL(i + 1))
-			counts[i]++;
-	PG_RETURN_ARRAYTYPE_P(state);
-}
-
-/*
- * SQL: datamesh._rule_counts_combine(a int8[], b int8[]) returns int8[]
- * Two partial _rule_counts states added up (parallel aggregation)
- */
-Datum
-datamesh_rule_counts_combine(PG_FUNCTION_ARGS)
-{
-	ArrayType  *b = PG_GETARG_ARRAYTYPE_P(1);
-	int			n = ARR_NDIM(b) == 1 ? ARR_DIMS(b)[0] : 0;
-	ArrayType  *a;
-	int64	   *sum;
-	int64	   *add;
-
-	b = RuleCountsState(PointerGetDatum(b), n);
-	/* a is updated in place only when it is the aggregate's own state */
-	a = AggCheckCallContext(fcinfo, NULL) ? RuleCountsState(PG_GETARG_DATUM(0), n)
-		: RuleCountsState(PointerGetDatum(PG_GETARG_ARRAYTYPE_P_COPY(0)), n);
-	sum = RuleCountsData(a);
-	add = RuleCountsData(b);
-	for (int i = 0; i < n; i++)
-		if (pg_add_s64_overflow(sum[i], add[i], &sum[i]))
-			ereport(ERROR,
-					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("bigint out of range")));
-	PG_RETURN_ARRAYTYPE_P(a);
 }

@@ -474,32 +474,6 @@ COMMENT ON FUNCTION datamesh._implied_by_constraints(pg_catalog.regclass, pg_cat
 
 ------------------------------------------------------------- validate_data
 
--- The per-row rule outcomes of validate_data's scan, counted in one
--- aggregate call per row (instead of one FILTERed count(*) per rule)
-CREATE FUNCTION datamesh._rule_counts_step(state pg_catalog.int8[], VARIADIC outcomes "any")
-    RETURNS pg_catalog.int8[]
-    LANGUAGE C IMMUTABLE PARALLEL SAFE
-    AS 'MODULE_PATHNAME', 'datamesh_rule_counts_step';
-COMMENT ON FUNCTION datamesh._rule_counts_step(pg_catalog.int8[], "any") IS
-    'internal: transition function of datamesh._rule_counts';
-CREATE FUNCTION datamesh._rule_counts_combine(a pg_catalog.int8[], b pg_catalog.int8[])
-    RETURNS pg_catalog.int8[]
-    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
-    AS 'MODULE_PATHNAME', 'datamesh_rule_counts_combine';
-COMMENT ON FUNCTION datamesh._rule_counts_combine(pg_catalog.int8[], pg_catalog.int8[]) IS
-    'internal: combine function of datamesh._rule_counts (parallel aggregation)';
-CREATE AGGREGATE datamesh._rule_counts(VARIADIC "any") (
-    SFUNC = datamesh._rule_counts_step,
-    STYPE = pg_catalog.int8[],
-    COMBINEFUNC = datamesh._rule_counts_combine,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE datamesh._rule_counts(VARIADIC "any") IS
-    'internal: for each boolean argument, the number of rows where it is true (NULL over no rows); validate_data''s scan';
--- the scan runs as validate_data's caller
-REVOKE ALL ON FUNCTION datamesh._rule_counts("any") FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION datamesh._rule_counts("any") TO datamesh_reader;
-
 -- The rules of a contract and the queries that measure them (one scan of the
 -- relation with a FILTERed aggregate per rule, one grouped pass per unique
 -- key that no unique index guarantees, one LIMITed query per failing rule for
@@ -514,10 +488,7 @@ DECLARE
     c datamesh.contracts;
     rel regclass;
     relname text;
-    -- the scan's per-row rule outcomes: datamesh._rule_counts counts the true ones
-    conds text[] := '{}';
-    scan_sql text := 'SELECT pg_catalog.count(*)';
-    chunk text[];
+    aggs text[] := ARRAY['count(*)'];
     enum_vals text[];
     rules jsonb := '[]';
     f record;
@@ -590,8 +561,8 @@ BEGIN
             null_agg := NULL;
         ELSIF NOT f.nullable OR f.required OR f.is_primary_key OR f.max_null_rate IS NOT NULL
               OR c.min_completeness IS NOT NULL THEN
-            conds := conds || format('%s IS NULL', col);
-            null_agg := cardinality(conds) + 1;
+            aggs := aggs || format('count(*) FILTER (WHERE %s IS NULL)', col);
+            null_agg := cardinality(aggs);
             null_aggs := null_aggs || null_agg;
         END IF;
         IF NOT f.nullable OR f.required OR f.is_primary_key THEN
@@ -629,14 +600,14 @@ BEGIN
                                     WHERE x IS NOT NULL ORDER BY o);
                 IF chk ->> 'kind' = 'enum' AND cardinality(enum_vals) BETWEEN 1 AND 8 THEN
                     enum_vals := enum_vals || array_fill(enum_vals[1], ARRAY[9 - cardinality(enum_vals)]);
-                    conds := conds || format('NOT (%I%s IN (%s))', f.name,
+                    aggs := aggs || format('count(*) FILTER (WHERE NOT (%I%s IN (%s)))', f.name,
                         CASE WHEN f.typcategory = 'S' THEN '' ELSE '::pg_catalog.text' END,
                         (SELECT string_agg(quote_literal(x), ', ' ORDER BY o) FROM unnest(enum_vals) WITH ORDINALITY e(x, o)));
                 ELSE
-                    conds := conds || format('NOT (%s)', chk ->> 'pass');
+                    aggs := aggs || format('count(*) FILTER (WHERE NOT (%s))', chk ->> 'pass');
                 END IF;
                 rules := rules || jsonb_build_object('ordinal', n, 'name', f.name || '.' || (chk ->> 'kind'),
-                    'kind', chk ->> 'kind', 'column', f.name, 'severity', 'error', 'agg', cardinality(conds) + 1,
+                    'kind', chk ->> 'kind', 'column', f.name, 'severity', 'error', 'agg', cardinality(aggs),
                     'threshold', chk ->> 'threshold', 'pred', format('NOT (%s)', chk ->> 'pass'));
             END IF;
         END LOOP;
@@ -684,24 +655,15 @@ BEGIN
             CONTINUE;
         END IF;
         -- the rule stands on lines of its own: a trailing "--" comment ends there
-        conds := conds || format(E'(\n%s\n) IS FALSE', q.value ->> 'rule');
+        aggs := aggs || format(E'count(*) FILTER (WHERE (\n%s\n) IS FALSE)', q.value ->> 'rule');
         rules := rules || jsonb_build_object('ordinal', n, 'name', coalesce(q.value ->> 'name', 'quality_rule_' || q.n),
-            'kind', 'quality_rule', 'severity', coalesce(q.value ->> 'severity', 'error'), 'agg', cardinality(conds) + 1,
+            'kind', 'quality_rule', 'severity', coalesce(q.value ->> 'severity', 'error'), 'agg', cardinality(aggs),
             'threshold', q.value ->> 'rule', 'pred', format(E'(\n%s\n) IS FALSE', q.value ->> 'rule'));
-    END LOOP;
-
-    -- one scan: count(*) and one datamesh._rule_counts call per 90 rule outcomes
-    -- (a function takes at most 100 arguments); it is NULL over no rows
-    FOR i IN 0 .. (cardinality(conds) - 1) / 90 LOOP
-        chunk := conds[i * 90 + 1 : i * 90 + 90];
-        EXIT WHEN cardinality(chunk) = 0;
-        scan_sql := scan_sql || format(E',\n       COALESCE(datamesh._rule_counts(\n%s\n), pg_catalog.array_fill(0::pg_catalog.int8, ARRAY[%s]))',
-                                       array_to_string(chunk, E',\n'), cardinality(chunk));
     END LOOP;
 
     RETURN jsonb_build_object(
         'product_id', c.product_id, 'version', c.version::text, 'relation', relname, 'key_expr', key_expr,
-        'scan_sql', format(E'%s\nFROM %s', scan_sql, relname),
+        'scan_sql', format(E'SELECT %s\nFROM %s', array_to_string(aggs, E',\n       '), relname),
         'rules', rules);
 END
 $fn$;

@@ -3,7 +3,7 @@
 -- off, to forge an override or a validation result, or to read data through
 -- validate_data without SELECT runs as a role that should be refused.
 BEGIN;
-SELECT plan(58);
+SELECT plan(47);
 
 \i test/sql/pgtap_grant_temp.sql
 
@@ -146,31 +146,6 @@ SELECT throws_ok($$SELECT * FROM datamesh.validate_data('gt-items')$$, '42501', 
 SELECT throws_ok($$SELECT datamesh._record_validation('{}', '{}', now(), 'gt_owner')$$, '42501', NULL,
                  'a caller cannot record a forged validation run');
 RESET ROLE;
--- the scan's aggregate: callable by readers (the scan runs as the caller), its
--- support functions by nobody, and safe for anything a caller can pass
-SELECT ok(NOT EXISTS (SELECT FROM pg_proc p, aclexplode(p.proacl) a
-                       WHERE p.oid = 'datamesh._rule_counts("any")'::regprocedure AND a.grantee = 0),
-          'PUBLIC may not call datamesh._rule_counts');
-CREATE ROLE gt_stranger NOLOGIN;
-SET ROLE gt_stranger;
-SELECT throws_ok($$SELECT datamesh._rule_counts(true)$$, '42501', NULL, 'a role outside datamesh_reader may not call it');
-RESET ROLE;
-SET ROLE gt_mallory;
-SELECT is((SELECT datamesh._rule_counts(x > 1, x IS NULL, NULL::boolean) FROM generate_series(1, 3) x),
-          '{2,0,0}'::bigint[], 'a reader may: it counts the rows where each argument is true');
-SELECT throws_ok($$SELECT datamesh._rule_counts_step('{5}', true)$$, '42501', NULL, 'but not call its transition');
-SELECT throws_ok($$SELECT datamesh._rule_counts_combine('{5}', '{5}')$$, '42501', NULL, 'nor its combine function');
-SELECT throws_ok($$SELECT datamesh._rule_counts(1)$$, '42804', 'argument 1 of datamesh._rule_counts must be boolean, not integer',
-                 'only boolean arguments');
-SELECT throws_ok($$SELECT datamesh._rule_counts(true, 'x'::text)$$, '42804', NULL, 'in every position');
-SELECT throws_ok($$SELECT datamesh._rule_counts(VARIADIC ARRAY[true, false])$$, '22023', NULL, 'no VARIADIC array');
-RESET ROLE;
-SELECT throws_ok($$SELECT datamesh._rule_counts_step('{5}', true)$$, '0A000', NULL,
-                 'the transition refuses a state it did not build (outside the aggregate)');
-SELECT throws_ok($$SELECT datamesh._rule_counts_combine('{1,2}', '{{1,2}}')$$, '22023', NULL,
-                 'the combine function refuses malformed states');
-SELECT throws_ok($$SELECT datamesh._rule_counts_combine('{9223372036854775807}', '{1}')$$, '22003', NULL,
-                 'and overflows');
 -- the product owner's code (a quality rule, a CHECK constraint) never runs with
 -- the extension owner's rights, not even when constants are folded
 SET ROLE gt_owner;
