@@ -1267,6 +1267,7 @@ DECLARE
     higher datamesh.semver;
     evo jsonb := '{}';
     items text[];
+    compliance jsonb;
 BEGIN
     IF pid IS NOT NULL THEN
         SELECT p.domain INTO dom FROM datamesh.data_products p WHERE p.product_id = pid;
@@ -1387,7 +1388,18 @@ BEGIN
      * refuse it (for example the policy engine's compliance check) are called
      * here, once, before anything is written.  The contract in column form is
      * c (with the binding in pv, port, rel), its fields r -> 'fields'.
+     *
+     * The policy engine (src/sql/82_policy.sql, created later: PL/pgSQL
+     * resolves the call at run time) judges the bound product version with
+     * this contract as the contract root: block-level violations raise and
+     * nothing is written; warnings are raised and recorded in the audit.
      */
+    compliance := datamesh._registration_compliance(pid, pv, caller,
+        datamesh._contract_policy_attributes(
+            c || jsonb_strip_nulls(jsonb_build_object('product_id', pid, 'version', ver::text,
+                                                      'product_version', pv::text, 'port_name', port,
+                                                      'relation', rel::text)),
+            r -> 'fields'));
 
     INSERT INTO datamesh.contracts
         (product_id, version, status, compatibility, schema_format, schema, product_version, port_name, relation,
@@ -1423,7 +1435,9 @@ BEGIN
         'product_version', pv::text, 'port', port, 'relation', rel::text,
         'fields', jsonb_array_length(r -> 'fields'),
         'checked_against', evo -> 'against', 'declared_bump', evo -> 'declared_bump',
-        'required_bump', evo -> 'required_bump')) || jsonb_build_object('warnings', to_jsonb(warnings));
+        'required_bump', evo -> 'required_bump')) || jsonb_build_object('warnings', to_jsonb(warnings))
+        || CASE WHEN jsonb_array_length(compliance -> 'warnings') > 0
+                THEN jsonb_build_object('policy_warnings', compliance -> 'warnings') ELSE '{}' END;
 END
 $fn$;
 COMMENT ON FUNCTION datamesh._store_contract(pg_catalog.jsonb, pg_catalog.regrole, pg_catalog.text, pg_catalog.jsonb) IS
@@ -1559,7 +1573,7 @@ CREATE FUNCTION datamesh.deprecate_contract(product_id pg_catalog.text, version 
     LANGUAGE C VOLATILE
     AS 'MODULE_PATHNAME', 'datamesh_call_privileged';
 COMMENT ON FUNCTION datamesh.deprecate_contract(pg_catalog.text, datamesh.semver) IS
-    'deprecate a contract version (still enforced; deprecated_date set to now unless the contract gives one)';
+    'deprecate a contract version (no longer enforced by the breaking-DDL guard nor seen by policies; deprecated_date set to now unless the contract gives one)';
 
 CREATE FUNCTION datamesh._retire_contract(product_id pg_catalog.text, version datamesh.semver, caller pg_catalog.regrole)
     RETURNS pg_catalog.jsonb

@@ -264,6 +264,22 @@ BEGIN
 END
 $triggers$;
 
+-- The policy engine's column attributes (datamesh._product_columns) read
+-- column tags and lineage's propagation: a change to a table behind them
+-- drops every backend's cached products (propagation reaches any product)
+DO $triggers$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['column_tags', 'column_lineage', 'output_ports', 'lineage_datasets',
+                             'openlineage_column_edges']
+    LOOP
+        EXECUTE pg_catalog.format('CREATE TRIGGER policy_cache_invalidate AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE '
+                                  'ON datamesh.%I FOR EACH STATEMENT EXECUTE FUNCTION datamesh._policy_invalidate(''products'')', t);
+    END LOOP;
+END
+$triggers$;
+
 ---------------------------------------------------------------- traversal
 
 CREATE FUNCTION datamesh.lineage(product_id pg_catalog.text, direction pg_catalog.text DEFAULT 'downstream',
@@ -847,17 +863,37 @@ COMMENT ON FUNCTION datamesh._lineage_product_columns(pg_catalog.text, datamesh.
 ------------------------------------------------------------ impact analysis
 
 -- The top-level fields of a schema as (name, type), from the compatibility
--- checker's datamesh.schema_fields; nothing for a value that is not a schema
+-- checker's datamesh.schema_fields; nothing for a value that is not a schema.
+-- A product's spec.schema need not be a contract schema ({} or unknown type
+-- names must not make it unreadable): then its plain fields list is read.
 CREATE FUNCTION datamesh._lineage_schema_fields(schema pg_catalog.jsonb)
     RETURNS TABLE (name pg_catalog.text, type pg_catalog.text)
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
     AS $fn$
+DECLARE
+    f jsonb;
 BEGIN
     IF schema IS NULL OR jsonb_typeof(schema) NOT IN ('object', 'array') THEN
         RETURN;
     END IF;
-    RETURN QUERY SELECT s.name, coalesce(s.sql_type, s.type) FROM datamesh.schema_fields(schema) s ORDER BY s.ordinal;
+    BEGIN
+        SELECT coalesce(jsonb_agg(jsonb_build_array(s.name, coalesce(s.sql_type, s.type)) ORDER BY s.ordinal), '[]')
+          INTO f FROM datamesh.schema_fields(schema) s;
+    EXCEPTION WHEN invalid_parameter_value OR invalid_text_representation OR program_limit_exceeded THEN
+        f := NULL;
+    END;
+    IF f IS NOT NULL THEN
+        RETURN QUERY SELECT e ->> 0, e ->> 1 FROM jsonb_array_elements(f) WITH ORDINALITY AS x(e, i) ORDER BY x.i;
+        RETURN;
+    END IF;
+    f := CASE WHEN jsonb_typeof(schema) = 'array' THEN schema
+              WHEN jsonb_typeof(schema #> '{definition,fields}') = 'array' THEN schema #> '{definition,fields}'
+              WHEN jsonb_typeof(schema -> 'fields') = 'array' THEN schema -> 'fields' END;
+    IF f IS NOT NULL THEN
+        RETURN QUERY SELECT e ->> 'name', CASE jsonb_typeof(e -> 'type') WHEN 'string' THEN e ->> 'type' ELSE (e -> 'type')::text END
+                       FROM jsonb_array_elements(f) e WHERE jsonb_typeof(e) = 'object' AND e ? 'name';
+    END IF;
 END
 $fn$;
 COMMENT ON FUNCTION datamesh._lineage_schema_fields(pg_catalog.jsonb) IS
