@@ -118,6 +118,38 @@ SELECT rule_name, passed, message FROM datamesh.validate_data('vd-customers')
  WHERE rule_kind IN ('not_null', 'min', 'max', 'enum', 'pattern');
 SELECT * FROM datamesh.verify_contract('vd-customers');
 RESET ROLE;
+-- an enum list shorter than 9 values is hashed (padded to 9 in the scan); on a
+-- column that is not text it compares the value as text, as before
+UPDATE datamesh.contract_fields SET enum_values = '{1,NULL,2}' WHERE product_id = 'vd-customers' AND name = 'region_code';
+SET ROLE vd_reader;
+SELECT rule_name, passed, failing_rows, example_keys, message FROM datamesh.validate_data('vd-customers')
+ WHERE rule_kind = 'enum';
+RESET ROLE;
+UPDATE datamesh.contract_fields SET enum_values = NULL WHERE product_id = 'vd-customers' AND name = 'region_code';
+-- a hundred quality rules in the one scan: every rule keeps its own count
+-- (rule not_i fails on customer i only)
+UPDATE datamesh.contracts
+   SET quality_rules = (SELECT jsonb_agg(jsonb_build_object('name', 'not_' || i, 'rule', 'customer_id <> ' || i,
+                                                            'severity', 'error') ORDER BY i)
+                          FROM generate_series(1, 100) i)
+ WHERE product_id = 'vd-customers';
+SET ROLE vd_reader;
+SELECT rule_name, passed, failing_rows, example_keys FROM datamesh.validate_data('vd-customers')
+ WHERE rule_kind = 'quality_rule' AND (NOT passed OR rule_name IN ('not_7', 'not_89', 'not_90', 'not_100'));
+SELECT count(*) AS rules, count(*) FILTER (WHERE passed) AS passed FROM datamesh.validate_data('vd-customers');
+-- the same under parallel plans (the scan runs with the caller's settings)
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SELECT rule_name, passed, failing_rows, example_keys FROM datamesh.validate_data('vd-customers')
+ WHERE rule_kind = 'quality_rule' AND (NOT passed OR rule_name IN ('not_7', 'not_89', 'not_90', 'not_100'));
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+RESET ROLE;
+UPDATE datamesh.contracts SET quality_rules = '[]' WHERE product_id = 'vd-customers';
 DELETE FROM vd.customers;
 SET ROLE vd_reader;
 SELECT rule_name, passed, measured, threshold, message FROM datamesh.validate_data('vd-customers') WHERE NOT passed;

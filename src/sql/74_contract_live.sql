@@ -489,6 +489,7 @@ DECLARE
     rel regclass;
     relname text;
     aggs text[] := ARRAY['count(*)'];
+    enum_vals text[];
     rules jsonb := '[]';
     f record;
     u record;
@@ -592,7 +593,19 @@ BEGIN
                     'kind', chk ->> 'kind', 'column', f.name, 'severity', 'error', 'threshold', chk ->> 'threshold',
                     'guaranteed_by', 'CHECK constraint');
             ELSE
-                aggs := aggs || format('count(*) FILTER (WHERE NOT (%s))', chk ->> 'pass');
+                -- an enum list of fewer than 9 values is padded to 9 by repeating its
+                -- first value: the planner then evaluates IN with a hash table
+                -- (PostgreSQL hashes constant lists of 9 or more; same result)
+                enum_vals := ARRAY(SELECT x FROM unnest(f.enum_values) WITH ORDINALITY e(x, o)
+                                    WHERE x IS NOT NULL ORDER BY o);
+                IF chk ->> 'kind' = 'enum' AND cardinality(enum_vals) BETWEEN 1 AND 8 THEN
+                    enum_vals := enum_vals || array_fill(enum_vals[1], ARRAY[9 - cardinality(enum_vals)]);
+                    aggs := aggs || format('count(*) FILTER (WHERE NOT (%I%s IN (%s)))', f.name,
+                        CASE WHEN f.typcategory = 'S' THEN '' ELSE '::pg_catalog.text' END,
+                        (SELECT string_agg(quote_literal(x), ', ' ORDER BY o) FROM unnest(enum_vals) WITH ORDINALITY e(x, o)));
+                ELSE
+                    aggs := aggs || format('count(*) FILTER (WHERE NOT (%s))', chk ->> 'pass');
+                END IF;
                 rules := rules || jsonb_build_object('ordinal', n, 'name', f.name || '.' || (chk ->> 'kind'),
                     'kind', chk ->> 'kind', 'column', f.name, 'severity', 'error', 'agg', cardinality(aggs),
                     'threshold', chk ->> 'threshold', 'pred', format('NOT (%s)', chk ->> 'pass'));
