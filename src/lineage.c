@@ -29,7 +29,6 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
-#include "utils/guc.h"
 #include "utils/inval.h"
 #include "utils/json.h"
 #include "utils/lsyscache.h"
@@ -384,16 +383,8 @@ GraphLoad(GraphKind kind)
 
 	PG_TRY();
 	{
-		int			save_nestlevel;
 		int			k;
 
-		/*
-		 * The views are cheap to scan but their estimated cost can exceed
-		 * jit_above_cost; compiling them would cost far more than reading.
-		 */
-		save_nestlevel = NewGUCNestLevel();
-		(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION,
-								 GUC_ACTION_SAVE, true, 0, false);
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "SPI_connect failed");
 		plan = SPI_prepare(graph_queries[kind], 0, NULL);
@@ -444,7 +435,6 @@ GraphLoad(GraphKind kind)
 		}
 		SPI_cursor_close(portal);
 		SPI_finish();
-		AtEOXact_GUC(true, save_nestlevel);
 
 		oldcxt = MemoryContextSwitchTo(cxt);
 		GraphRankNodes(g);
@@ -646,7 +636,6 @@ GraphWalk(LineageGraph *g, int root, int dir, int max_depth, int max_nodes,
 	{
 		int			n = queue[head++];
 		int			d = w->depth[n];
-		bool		counted = false;
 
 		CHECK_FOR_INTERRUPTS();
 		for (i = start[n]; i < start[n + 1]; i++)
@@ -661,11 +650,10 @@ GraphWalk(LineageGraph *g, int root, int dir, int max_depth, int max_nodes,
 				continue;
 			if (max_depth >= 0 && d >= max_depth)
 			{
+				/* one unvisited neighbour is enough to count this node as cut */
 				w->cut_depth = true;
-				if (!counted)
-					w->cut_depth_nodes++;
-				counted = true;
-				continue;
+				w->cut_depth_nodes++;
+				break;
 			}
 			if (max_nodes >= 0 && w->nvisited >= max_nodes)
 			{
