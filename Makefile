@@ -38,4 +38,4 @@ test:
 demo:
 	bash test/demo.sh
 bench:
-	bash test/bench/register_bench.sh
+	@for b in test/bench/*.sh; do echo "== $$b"; bash $$b || exit 1; done

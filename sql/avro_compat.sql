@@ -261,14 +261,7 @@ SELECT is_compatible(ARRAY[:'v4', :'v1']::jsonb[], :'v1'::jsonb, 'FORWARD'),
 --
 -- Bad Avro schemas
 --
-CREATE FUNCTION pg_temp.err(q text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-  EXECUTE q;
-  RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-  RETURN SQLSTATE || ': ' || SQLERRM;
-END
-$$;
+\i test/sql/err.sql
 SELECT pg_temp.err($q$SELECT * FROM datamesh.schema_fields('{"type": "record", "name": "R", "fields": [{"name": "a", "type": "Missing"}]}')$q$);
 SELECT pg_temp.err($q$SELECT * FROM datamesh.schema_fields('{"type": "record", "name": "R", "fields": [{"name": "a", "type": "int", "default": "x"}]}')$q$);
 SELECT pg_temp.err($q$SELECT * FROM datamesh.schema_fields('{"type": "record", "name": "R", "fields": [{"name": "a", "type": "int", "default": 2147483648}]}')$q$);

@@ -88,25 +88,23 @@ RESET ROLE;
 SELECT product_id, current_version, status, product_type, version_count
   FROM datamesh.products WHERE domain = 'bad-domain' ORDER BY product_id;
 
--- fingerprint of every catalog table: row count and md5 of all rows
-CREATE FUNCTION pg_temp.bad_fingerprint() RETURNS TABLE (tbl text, n bigint, md5 text)
+-- the corpus runner and the catalog fingerprint
+\i test/sql/bad_corpus.sql
+-- validate_product reports the same problems without writing
+CREATE FUNCTION pg_temp.bad_cross_check(input text, msg text, detail text) RETURNS text
     LANGUAGE plpgsql AS $fn$
 DECLARE
-    t regclass;
+    checked jsonb := datamesh.validate_product(input);
 BEGIN
-    FOR t IN SELECT c.oid FROM pg_class c
-              WHERE c.relnamespace = 'datamesh'::regnamespace AND c.relkind = 'r'
-              ORDER BY c.relname
-    LOOP
-        tbl := t::text;
-        EXECUTE format('SELECT count(*), md5(coalesce(string_agg(x::text, %L ORDER BY x::text), %L)) FROM %s x',
-                       '|', '', t)
-           INTO n, md5;
-        RETURN NEXT;
-    END LOOP;
+    IF (checked -> 'valid')::bool OR detail <> (SELECT string_agg(p, E'\n' ORDER BY o)
+                                                 FROM jsonb_array_elements_text(checked -> 'problems')
+                                                      WITH ORDINALITY AS x(p, o)) THEN
+        RETURN format('validate_product disagrees: %s', checked -> 'problems');
+    END IF;
+    RETURN NULL;
 END
 $fn$;
-CREATE TEMP TABLE bad_catalog_before AS SELECT * FROM pg_temp.bad_fingerprint();
+CREATE TEMP TABLE bad_catalog_before AS SELECT * FROM pg_temp.catalog_fingerprint();
 
 ------------------------------------------------------------------- corpus
 -- psql reads the files (base64, one "name data" line each), so the server
@@ -119,87 +117,13 @@ GRANT SELECT ON bad_corpus TO bad_owner;
 SELECT count(*) >= 60 AS corpus_has_60_files FROM bad_corpus;
 
 SET ROLE bad_owner;
-DO $corpus$
-DECLARE
-    c record;
-    nl int;
-    expect text[];
-    body bytea;
-    input text;
-    stage text;
-    result jsonb;
-    state text;
-    msg text;
-    detail text;
-    hint text;
-    checked jsonb;
-    failures text[] := '{}';
-BEGIN
-    FOR c IN SELECT b.file, b.content FROM bad_corpus b ORDER BY b.file COLLATE "C" LOOP
-        -- the first line is the header, the rest the body
-        nl := position('\x0a'::bytea IN c.content);
-        IF nl = 0 THEN
-            nl := length(c.content) + 1;
-        END IF;
-        expect := regexp_match(convert_from(substring(c.content FROM 1 FOR nl - 1), 'UTF8'),
-                               '^# expect: ([0-9A-Z]{5}) (.+)$');
-        IF expect IS NULL THEN
-            failures := failures || format('%s: no "# expect: SQLSTATE text" first line', c.file);
-            CONTINUE;
-        END IF;
-        body := substring(c.content FROM nl + 1);
-        input := NULL;
-        BEGIN
-            stage := 'reading';
-            IF c.file LIKE '%.yaml' THEN
-                input := convert_from(c.content, 'UTF8');
-            ELSIF c.file LIKE '%.sql' THEN
-                EXECUTE format(E'SELECT (%s\n)::text', convert_from(body, 'UTF8')) INTO input;
-            ELSE
-                input := convert_from(body, 'UTF8');
-            END IF;
-            stage := 'registering';
-            result := datamesh.register_product(input);
-            -- registered: undo it, and report it as a failure of the corpus
-            RAISE EXCEPTION 'registered: %', result USING ERRCODE = 'DM000';
-        EXCEPTION WHEN OTHERS THEN
-            GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-                                    detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
-        END;
-        IF detail <> '' AND hint <> '' THEN
-            RAISE NOTICE '%: % %', c.file, state, msg USING DETAIL = detail, HINT = hint;
-        ELSIF detail <> '' THEN
-            RAISE NOTICE '%: % %', c.file, state, msg USING DETAIL = detail;
-        ELSIF hint <> '' THEN
-            RAISE NOTICE '%: % %', c.file, state, msg USING HINT = hint;
-        ELSE
-            RAISE NOTICE '%: % %', c.file, state, msg;
-        END IF;
-        IF state <> expect[1] OR strpos(msg || E'\n' || detail, expect[2]) = 0 THEN
-            failures := failures || format('%s: expected %s "%s", got %s "%s"', c.file, expect[1], expect[2], state, msg);
-        ELSIF state = '22023' AND stage = 'registering' THEN
-            -- validate_product reports the same problems without writing
-            checked := datamesh.validate_product(input);
-            IF (checked -> 'valid')::bool OR detail <> (SELECT string_agg(p, E'\n' ORDER BY o)
-                                                         FROM jsonb_array_elements_text(checked -> 'problems')
-                                                              WITH ORDINALITY AS x(p, o)) THEN
-                failures := failures || format('%s: validate_product disagrees: %s', c.file, checked -> 'problems');
-            END IF;
-        END IF;
-    END LOOP;
-    IF cardinality(failures) > 0 THEN
-        RAISE EXCEPTION '% corpus file(s) did not fail as their header says', cardinality(failures)
-            USING DETAIL = array_to_string(failures, E'\n');
-    END IF;
-    RAISE NOTICE 'all % corpus files failed as expected', (SELECT count(*) FROM bad_corpus);
-END
-$corpus$;
+CALL pg_temp.run_bad_corpus('bad_corpus', 'datamesh.register_product', 'pg_temp.bad_cross_check');
 RESET ROLE;
 
 -- the catalog is exactly as before
 SELECT coalesce(b.tbl, a.tbl) AS catalog_table, b.n > 0 AS has_rows,
        a.n IS NOT DISTINCT FROM b.n AS same_rows, a.md5 IS NOT DISTINCT FROM b.md5 AS same_md5
-  FROM bad_catalog_before b FULL JOIN pg_temp.bad_fingerprint() a ON a.tbl = b.tbl
+  FROM bad_catalog_before b FULL JOIN pg_temp.catalog_fingerprint() a ON a.tbl = b.tbl
  ORDER BY 1;
 SELECT product_id, current_version, version_count
   FROM datamesh.products WHERE domain LIKE 'bad-%' ORDER BY product_id;
@@ -214,7 +138,8 @@ SELECT datamesh.drop_domain('bad-domain');
 SELECT datamesh.drop_domain('bad-second-domain');
 SELECT datamesh.drop_domain('bad-other-domain');
 DROP TABLE bad_corpus, bad_catalog_before;
-DROP FUNCTION pg_temp.bad_fingerprint();
+DROP FUNCTION pg_temp.catalog_fingerprint(), pg_temp.bad_cross_check(text, text, text);
+DROP PROCEDURE pg_temp.run_bad_corpus(regclass, text, text);
 DROP VIEW bad_schema.items_view;
 DROP TABLE bad_schema.items, bad_schema.others;
 DROP SCHEMA bad_schema;

@@ -156,14 +156,7 @@ SELECT ordinal, name, type, sql_type, nullable, required, default_value, enum_va
 --
 -- Bad input: every error names the argument and the JSON path
 --
-CREATE FUNCTION pg_temp.err(q text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-  EXECUTE q;
-  RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-  RETURN SQLSTATE || ': ' || SQLERRM;
-END
-$$;
+\i test/sql/err.sql
 SELECT pg_temp.err($q$SELECT datamesh.is_compatible('[]'::jsonb, '[]', 'SIDEWAYS')$q$);
 SELECT pg_temp.err($q$SELECT datamesh.is_compatible('[]'::jsonb, '[]', '')$q$);
 SELECT pg_temp.err($q$SELECT * FROM schema_fields('"just a string"')$q$);

@@ -33,6 +33,7 @@
 #include "utils/numeric.h"
 
 #include "contract_compat.h"
+#include "util.h"
 
 PG_FUNCTION_INFO_V1(check_compatibility);
 PG_FUNCTION_INFO_V1(is_compatible);
@@ -182,13 +183,6 @@ static char *
 NumText(Numeric n)
 {
 	return DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(n)));
-}
-
-/* Numeric comparison */
-static int
-NumCmp(Numeric a, Numeric b)
-{
-	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, NumericGetDatum(a), NumericGetDatum(b)));
 }
 
 /* Is a field name printable without quotes in a path? */
@@ -443,16 +437,23 @@ ReadName(CompatCtx *ctx, const CType *r, const CType *w, const Path *path)
 	return ok;
 }
 
+/* Is s one of the n strings of list? */
+static bool
+InList(const char **list, int n, const char *s)
+{
+	int			i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(list[i], s) == 0)
+			return true;
+	return false;
+}
+
 /* Is symbol s one of t's symbols? */
 static bool
 HasSymbol(const CType *t, const char *s)
 {
-	int			i;
-
-	for (i = 0; i < t->nsymbols; i++)
-		if (strcmp(t->symbols[i], s) == 0)
-			return true;
-	return false;
+	return InList(t->symbols, t->nsymbols, s);
 }
 
 /* Avro enum resolution: writer symbols missing from the reader need its default */
@@ -651,12 +652,7 @@ StrEqN(const char *a, const char *b)
 static bool
 InEnum(const CField *f, const char *v)
 {
-	int			i;
-
-	for (i = 0; i < f->nenum; i++)
-		if (strcmp(f->enum_values[i], v) == 0)
-			return true;
-	return false;
+	return InList(f->enum_values, f->nenum, v);
 }
 
 /* Report descriptive changes of a matched field (defaults, docs, metadata) */

@@ -44,6 +44,7 @@
 #include "utils/numeric.h"
 
 #include "contract_compat.h"
+#include "util.h"
 
 PG_FUNCTION_INFO_V1(schema_fields);
 PG_FUNCTION_INFO_V1(schema_format);
@@ -136,24 +137,15 @@ static const char *const AvroPrimitives[] = {
 static void
 SchemaError(ParseCtx *ctx, int sqlstate, const JPath *path, const char *fmt,...)
 {
-	StringInfoData buf;
+	va_list		args;
+	char	   *msg;
 
-	initStringInfo(&buf);
-	for (;;)
-	{
-		va_list		args;
-		int			needed;
-
-		va_start(args, fmt);
-		needed = appendStringInfoVA(&buf, fmt, args);
-		va_end(args);
-		if (needed == 0)
-			break;
-		enlargeStringInfo(&buf, needed);
-	}
+	va_start(args, fmt);
+	msg = FormatV(fmt, args);
+	va_end(args);
 	ereport(ERROR,
 			(errcode(sqlstate),
-			 errmsg("invalid schema \"%s\" at %s: %s", ctx->argname, JPathString(path), buf.data)));
+			 errmsg("invalid schema \"%s\" at %s: %s", ctx->argname, JPathString(path), msg)));
 }
 
 /* Is this key a plain identifier (printable unquoted in a path)? */
@@ -272,31 +264,22 @@ StrEq(JsonbValue *v, const char *s)
 		memcmp(v->val.string.val, s, v->val.string.len) == 0;
 }
 
-/* Require a string at key (or NULL when absent and not required) */
+/* A string slot (NULL when absent) */
 static char *
-GetString(ParseCtx *ctx, JsonbContainer *obj, const char *key, const JPath *path, bool required)
+SlotString(ParseCtx *ctx, JsonbValue *v, const JPath *path, const char *key)
 {
-	JsonbValue *v = GetKey(obj, key);
-
 	if (v == NULL)
-	{
-		if (required)
-			SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, path,
-						"missing key \"%s\"", key);
 		return NULL;
-	}
 	if (v->type != jbvString)
 		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, key),
 					"expected a string, found %s", JsonTypeName(v));
 	return StrOf(v);
 }
 
-/* Read an optional boolean at key; returns whether it was present */
+/* A boolean slot; returns whether it was present */
 static bool
-GetBool(ParseCtx *ctx, JsonbContainer *obj, const char *key, const JPath *path, bool *result)
+SlotBool(ParseCtx *ctx, JsonbValue *v, const JPath *path, const char *key, bool *result)
 {
-	JsonbValue *v = GetKey(obj, key);
-
 	if (v == NULL)
 		return false;
 	if (v->type != jbvBool)
@@ -304,6 +287,25 @@ GetBool(ParseCtx *ctx, JsonbContainer *obj, const char *key, const JPath *path, 
 					"expected a boolean, found %s", JsonTypeName(v));
 	*result = v->val.boolean;
 	return true;
+}
+
+/* Require a string at key (or NULL when absent and not required) */
+static char *
+GetString(ParseCtx *ctx, JsonbContainer *obj, const char *key, const JPath *path, bool required)
+{
+	JsonbValue *v = GetKey(obj, key);
+
+	if (v == NULL && required)
+		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, path,
+					"missing key \"%s\"", key);
+	return SlotString(ctx, v, path, key);
+}
+
+/* Read an optional boolean at key; returns whether it was present */
+static bool
+GetBool(ParseCtx *ctx, JsonbContainer *obj, const char *key, const JPath *path, bool *result)
+{
+	return SlotBool(ctx, GetKey(obj, key), path, key, result);
 }
 
 /* Read an optional number at key, or NULL */
@@ -318,14 +320,6 @@ GetNumber(ParseCtx *ctx, JsonbContainer *obj, const char *key, const JPath *path
 		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, key),
 					"expected a number, found %s", JsonTypeName(v));
 	return v->val.numeric;
-}
-
-/* Numeric comparison */
-static int
-NumCmp(Numeric a, Numeric b)
-{
-	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, NumericGetDatum(a),
-											 NumericGetDatum(b)));
 }
 
 /* Is a number integral (and finite)? */
@@ -1322,31 +1316,6 @@ CheckKeys(ParseCtx *ctx, JsonbContainer *obj, const KeyName *allowed, const JPat
 	JsonbValue *slots[1];
 
 	ScanKeys(ctx, obj, allowed, store, slots, 0, path, true);
-}
-
-/* A string slot (NULL when absent) */
-static char *
-SlotString(ParseCtx *ctx, JsonbValue *v, const JPath *path, const char *key)
-{
-	if (v == NULL)
-		return NULL;
-	if (v->type != jbvString)
-		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, key),
-					"expected a string, found %s", JsonTypeName(v));
-	return StrOf(v);
-}
-
-/* A boolean slot; returns whether it was present */
-static bool
-SlotBool(ParseCtx *ctx, JsonbValue *v, const JPath *path, const char *key, bool *result)
-{
-	if (v == NULL)
-		return false;
-	if (v->type != jbvBool)
-		SchemaError(ctx, ERRCODE_INVALID_PARAMETER_VALUE, JK(path, key),
-					"expected a boolean, found %s", JsonTypeName(v));
-	*result = v->val.boolean;
-	return true;
 }
 
 /* One of two synonymous slots (error when both are given) */

@@ -137,6 +137,7 @@ typedef struct ProductEntry
 	char		product_id[NAMEDATALEN];	/* hash key */
 	char	   *domain;
 	Jsonb	   *resource;
+	Jsonb	   *contract;		/* newest active contract (NULL: none) */
 	int			ncolumns;
 	CachedColumn *columns;
 	int			nrequest;		/* access and privacy policies */
@@ -824,9 +825,9 @@ PolicyMatchesProduct(const CachedPolicy *p, const char *product_id, const char *
 	return true;
 }
 
-/* Build a product's attributes from _product_attributes/_product_columns results */
+/* Build a product's attributes from _product_attributes/_product_columns/_product_contract results */
 static void
-FillProduct(ProductEntry *entry, Jsonb *resource, Jsonb *columns, MemoryContext cxt)
+FillProduct(ProductEntry *entry, Jsonb *resource, Jsonb *columns, Jsonb *contract, MemoryContext cxt)
 {
 	JsonbIterator *it;
 	JsonbValue	v;
@@ -836,6 +837,7 @@ FillProduct(ProductEntry *entry, Jsonb *resource, Jsonb *columns, MemoryContext 
 	int			i;
 
 	entry->resource = CopyJsonb(resource, cxt);
+	entry->contract = contract ? CopyJsonb(contract, cxt) : NULL;
 	entry->domain = JsonbGetString(entry->resource, "domain", cxt);
 	classification = JsonbGetString(entry->resource, "classification", cxt);
 	tags = JsonbGetStrings(entry->resource, "tags", cxt);
@@ -878,6 +880,7 @@ FillProduct(ProductEntry *entry, Jsonb *resource, Jsonb *columns, MemoryContext 
 
 			memset(&env, 0, sizeof(env));
 			env.roots[POLICY_ROOT_RESOURCE] = entry->resource;
+			env.roots[POLICY_ROOT_CONTRACT] = entry->contract;
 			if (JudgePolicy(&policies[i], &env, &error) == OUTCOME_NONE)
 				continue;
 		}
@@ -898,8 +901,10 @@ LoadProduct(ProductEntry *entry, const char *product_id, Datum version, bool ver
 	char		nulls[2] = {' ', version_null ? 'n' : ' '};
 	bool		isnull1;
 	bool		isnull2;
+	bool		isnull3;
 	Datum		resource;
 	Datum		columns;
+	Datum		contract;
 	bool		found = false;
 
 	argtypes[1] = SemverTypeOid();
@@ -907,17 +912,20 @@ LoadProduct(ProductEntry *entry, const char *product_id, Datum version, bool ver
 	values[1] = version;
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	RunLoader("SELECT datamesh._product_attributes($1, $2), datamesh._product_columns($1, $2)",
+	RunLoader("SELECT datamesh._product_attributes($1, $2), datamesh._product_columns($1, $2),"
+			  " datamesh._product_contract($1, $2)",
 			  2, argtypes, values, nulls);
 	if (SPI_processed == 1)
 	{
 		resource = SpiDatum(SPI_tuptable->vals[0], 1, &isnull1);
 		columns = SpiDatum(SPI_tuptable->vals[0], 2, &isnull2);
+		contract = SpiDatum(SPI_tuptable->vals[0], 3, &isnull3);
 		if (!isnull1)
 		{
 			strlcpy(entry->product_id, product_id, NAMEDATALEN);
 			FillProduct(entry, DatumGetJsonbP(resource),
-						isnull2 ? JsonbFromText("[]") : DatumGetJsonbP(columns), cxt);
+						isnull2 ? JsonbFromText("[]") : DatumGetJsonbP(columns),
+						isnull3 ? NULL : DatumGetJsonbP(contract), cxt);
 			found = true;
 		}
 	}
@@ -1599,7 +1607,7 @@ datamesh_evaluate(PG_FUNCTION_ARGS)
 	memset(&env, 0, sizeof(env));
 	env.roots[POLICY_ROOT_USER] = user->attrs;
 	env.roots[POLICY_ROOT_RESOURCE] = prod->resource;
-	env.roots[POLICY_ROOT_CONTRACT] = NULL;	/* contracts are not wired yet: absent */
+	env.roots[POLICY_ROOT_CONTRACT] = prod->contract;	/* NULL (absent) without an active contract */
 	env.roots[POLICY_ROOT_ACTION] = JsonbScalarString(action);
 	for (i = 0; i < prod->nrequest; i++)
 		any_context |= policies[prod->request[i]].uses_context;
@@ -1923,7 +1931,8 @@ ComplianceReport(const char *product_id, Datum version, bool version_null, Oid r
 	memset(&env, 0, sizeof(env));
 	env.roots[POLICY_ROOT_USER] = user->attrs;
 	env.roots[POLICY_ROOT_RESOURCE] = prod->resource;
-	env.roots[POLICY_ROOT_CONTRACT] = contract;	/* NULL (absent) unless a contract is published */
+	/* the contract being published, else the product's newest active one (NULL: absent) */
+	env.roots[POLICY_ROOT_CONTRACT] = contract ? contract : prod->contract;
 	env.roots[POLICY_ROOT_ACTION] = JsonbScalarString(action);
 	env.roots[POLICY_ROOT_CONTEXT] = BuildContext();
 

@@ -24,6 +24,7 @@
 
 #include "datamesh.h"
 #include "policy_lang.h"
+#include "util.h"
 
 PG_FUNCTION_INFO_V1(compile_condition);
 PG_FUNCTION_INFO_V1(validate_condition);
@@ -258,23 +259,12 @@ pg_attribute_printf(5, 6)
 Fail(PCtx *c, int sqlerrcode, int bpos, const char *expected,
 	 const char *detailfmt,...)
 {
-	StringInfoData buf;
+	va_list		args;
 	PolicyError *err = c->err;
 
-	initStringInfo(&buf);
-	for (;;)
-	{
-		va_list		args;
-		int			needed;
-
-		va_start(args, detailfmt);
-		needed = appendStringInfoVA(&buf, detailfmt, args);
-		va_end(args);
-		if (needed == 0)
-			break;
-		enlargeStringInfo(&buf, needed);
-	}
-	err->detail = buf.data;
+	va_start(args, detailfmt);
+	err->detail = FormatV(detailfmt, args);
+	va_end(args);
 	err->offset = CharOffset(c, bpos);
 	err->expected = expected ? pstrdup(expected) : NULL;
 	err->sqlerrcode = sqlerrcode;
@@ -928,23 +918,14 @@ pg_attribute_noreturn()
 pg_attribute_printf(4, 5)
 TypeError(PCtx *c, PNode *at, const char *expected, const char *fmt,...)
 {
-	StringInfoData buf;
+	va_list		args;
+	char	   *detail;
 
-	initStringInfo(&buf);
-	for (;;)
-	{
-		va_list		args;
-		int			needed;
-
-		va_start(args, fmt);
-		needed = appendStringInfoVA(&buf, fmt, args);
-		va_end(args);
-		if (needed == 0)
-			break;
-		enlargeStringInfo(&buf, needed);
-	}
+	va_start(args, fmt);
+	detail = FormatV(fmt, args);
+	va_end(args);
 	FailMsg(c, at->bpos, "type mismatch");
-	Fail(c, ERRCODE_DATATYPE_MISMATCH, at->bpos, expected, "%s", buf.data);
+	Fail(c, ERRCODE_DATATYPE_MISMATCH, at->bpos, expected, "%s", detail);
 }
 
 /* Require a boolean operand (any is checked at run time) */

@@ -76,6 +76,89 @@ $fn$;
 COMMENT ON FUNCTION datamesh._unknown_fields(pg_catalog.jsonb, pg_catalog.text[], pg_catalog.text) IS
     'internal: list the unknown fields of a manifest mapping';
 
+-- Whether a text is a data product name: lower-case letters, digits, "-" and "_", at most 63 characters
+CREATE FUNCTION datamesh._is_product_name(v pg_catalog.text) RETURNS pg_catalog.bool
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+    SELECT v ~ '^[a-z0-9]([a-z0-9_-]{0,61}[a-z0-9])?$'
+$fn$;
+COMMENT ON FUNCTION datamesh._is_product_name(pg_catalog.text) IS
+    'internal: whether a text is a valid data product name';
+
+-- Whether a text is a SemVer 2.0.0 version whose numbers have at most 18 digits
+CREATE FUNCTION datamesh._is_semver_text(v pg_catalog.text) RETURNS pg_catalog.bool
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+    SELECT v ~ '^(0|[1-9][0-9]{0,17})\.(0|[1-9][0-9]{0,17})\.(0|[1-9][0-9]{0,17})(-(0|[1-9][0-9]{0,17}|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*)(\.(0|[1-9][0-9]{0,17}|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*))*)?(\+[0-9a-zA-Z-]+(\.[0-9a-zA-Z-]+)*)?$'
+$fn$;
+COMMENT ON FUNCTION datamesh._is_semver_text(pg_catalog.text) IS
+    'internal: whether a text is a semantic version a manifest or contract may name';
+
+-- Raise one invalid_parameter_value error for a list of problems:
+-- "<what>: N problem(s)", one problem a DETAIL line, and the hint if given
+CREATE FUNCTION datamesh._raise_problems(what pg_catalog.text, problems pg_catalog.text[],
+                                         hint pg_catalog.text DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+BEGIN
+    IF hint IS NULL THEN
+        RAISE EXCEPTION '%: % problem%', what, cardinality(problems), CASE WHEN cardinality(problems) > 1 THEN 's' ELSE '' END
+            USING ERRCODE = 'invalid_parameter_value', DETAIL = array_to_string(problems, E'\n');
+    END IF;
+    RAISE EXCEPTION '%: % problem%', what, cardinality(problems), CASE WHEN cardinality(problems) > 1 THEN 's' ELSE '' END
+        USING ERRCODE = 'invalid_parameter_value', DETAIL = array_to_string(problems, E'\n'), HINT = hint;
+END
+$fn$;
+COMMENT ON FUNCTION datamesh._raise_problems(pg_catalog.text, pg_catalog.text[], pg_catalog.text) IS
+    'internal: raise the error that lists every problem of a document';
+
+/*
+ * Problems with the envelope every datamesh document shares: unknown top-level
+ * fields, apiVersion "datamesh.io/v1", the kind, and metadata as a mapping with
+ * no unknown fields.  doc must be a mapping; callers report other values.
+ */
+CREATE FUNCTION datamesh._check_envelope(doc pg_catalog.jsonb, kind pg_catalog.text,
+                                         top_keys pg_catalog.text[], meta_keys pg_catalog.text[])
+    RETURNS pg_catalog.text[]
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+DECLARE
+    problems text[] := '{}';
+    v jsonb;
+BEGIN
+    IF (doc - top_keys) <> '{}' THEN
+        problems := problems || datamesh._unknown_fields(doc, top_keys, '');
+    END IF;
+    v := doc -> 'apiVersion';
+    IF v IS NULL THEN
+        problems := problems || 'apiVersion: required (expected "datamesh.io/v1")'::text;
+    ELSIF v <> '"datamesh.io/v1"' THEN
+        problems := problems || ('apiVersion: unsupported value ' || datamesh._describe(v) || ' (expected "datamesh.io/v1")');
+    END IF;
+    v := doc -> 'kind';
+    IF v IS NULL THEN
+        problems := problems || format('kind: required (expected "%s")', kind);
+    ELSIF v IS DISTINCT FROM to_jsonb(kind) THEN
+        problems := problems || format('kind: expected "%s", got %s', kind, datamesh._describe(v));
+    END IF;
+    v := doc -> 'metadata';
+    IF v IS NULL OR jsonb_typeof(v) <> 'object' THEN
+        problems := problems || ('metadata: ' || CASE WHEN v IS NULL THEN 'required'
+                                 ELSE 'expected a mapping, got ' || datamesh._describe(v) END);
+    ELSIF (v - meta_keys) <> '{}' THEN
+        problems := problems || datamesh._unknown_fields(v, meta_keys, 'metadata');
+    END IF;
+    RETURN problems;
+END
+$fn$;
+COMMENT ON FUNCTION datamesh._check_envelope(pg_catalog.jsonb, pg_catalog.text, pg_catalog.text[], pg_catalog.text[]) IS
+    'internal: problems with the apiVersion, kind and metadata envelope of a datamesh document';
+
 -- Whether a role is a platform administrator (superuser or member of datamesh_admin)
 CREATE FUNCTION datamesh._is_admin(caller pg_catalog.regrole) RETURNS pg_catalog.bool
     LANGUAGE plpgsql STABLE PARALLEL SAFE
@@ -222,8 +305,6 @@ DECLARE
     alerts jsonb := '[]';
     policies jsonb := '[]';
     checks jsonb;
-    -- SemVer 2.0.0, numbers of at most 18 digits
-    semver_pattern CONSTANT text := '^(0|[1-9][0-9]{0,17})\.(0|[1-9][0-9]{0,17})\.(0|[1-9][0-9]{0,17})(-(0|[1-9][0-9]{0,17}|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*)(\.(0|[1-9][0-9]{0,17}|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*))*)?(\+[0-9a-zA-Z-]+(\.[0-9a-zA-Z-]+)*)?$';
     db_port_kinds CONSTANT jsonb := '{"table": ["r", "p"], "view": ["v"], "materialized_view": ["m"], "foreign_table": ["f"]}';
 BEGIN
     IF jsonb_typeof(doc) <> 'object' THEN
@@ -231,39 +312,19 @@ BEGIN
             '(document): expected a mapping with apiVersion, kind, metadata and spec, got ' || datamesh._describe(doc)),
             'warnings', '[]'::jsonb, 'checks', '{"manifest_format": "failed"}'::jsonb);
     END IF;
-    IF (doc - '{apiVersion,kind,metadata,spec}'::text[]) <> '{}' THEN
-        problems := problems || datamesh._unknown_fields(doc, '{apiVersion,kind,metadata,spec}', '');
-    END IF;
-
-    v := doc -> 'apiVersion';
-    IF v IS NULL THEN
-        problems := problems || 'apiVersion: required (expected "datamesh.io/v1")'::text;
-    ELSIF v <> '"datamesh.io/v1"' THEN
-        problems := problems || ('apiVersion: unsupported value ' || datamesh._describe(v) || ' (expected "datamesh.io/v1")');
-    END IF;
-    v := doc -> 'kind';
-    IF v IS NULL THEN
-        problems := problems || 'kind: required (expected "DataProduct")'::text;
-    ELSIF v <> '"DataProduct"' THEN
-        problems := problems || ('kind: expected "DataProduct", got ' || datamesh._describe(v));
-    END IF;
+    problems := datamesh._check_envelope(doc, 'DataProduct', '{apiVersion,kind,metadata,spec}',
+        '{name,display_name,domain,version,owner,owner_team,owner_email,tags,classification,status,labels}');
 
     ------------------------------------------------------------------ metadata
     meta := doc -> 'metadata';
-    IF meta IS NULL OR jsonb_typeof(meta) <> 'object' THEN
-        problems := problems || ('metadata: ' || CASE WHEN meta IS NULL THEN 'required'
-                                 ELSE 'expected a mapping, got ' || datamesh._describe(meta) END);
-        meta := '{}';
-    ELSE
-        IF (meta - '{name,display_name,domain,version,owner,owner_team,owner_email,tags,classification,status,labels}'::text[]) <> '{}' THEN
-            problems := problems || datamesh._unknown_fields(meta, '{name,display_name,domain,version,owner,owner_team,owner_email,tags,classification,status,labels}', 'metadata');
-        END IF;
+    IF jsonb_typeof(meta) IS DISTINCT FROM 'object' THEN
+        meta := '{}';   -- reported by _check_envelope
     END IF;
 
     v := meta -> 'name';
     IF v IS NULL THEN
         problems := problems || 'metadata.name: required'::text;
-    ELSIF jsonb_typeof(v) <> 'string' OR (v #>> '{}') !~ '^[a-z0-9]([a-z0-9_-]{0,61}[a-z0-9])?$' THEN
+    ELSIF jsonb_typeof(v) <> 'string' OR NOT datamesh._is_product_name(v #>> '{}') THEN
         problems := problems || ('metadata.name: expected a product name of lower-case letters, digits, "-" and "_" (at most 63 characters), got '
                                  || datamesh._describe(v));
     ELSE
@@ -291,7 +352,7 @@ BEGIN
     v := meta -> 'version';
     IF v IS NULL THEN
         problems := problems || 'metadata.version: required'::text;
-    ELSIF jsonb_typeof(v) <> 'string' OR (v #>> '{}') !~ semver_pattern THEN
+    ELSIF jsonb_typeof(v) <> 'string' OR NOT datamesh._is_semver_text(v #>> '{}') THEN
         problems := problems || ('metadata.version: expected a semantic version such as "1.2.3", got ' || datamesh._describe(v));
     ELSE
         ver := v #>> '{}';

@@ -730,7 +730,6 @@ DECLARE
     top_keys CONSTANT text[] := '{apiVersion,kind,metadata,schema,sla,consumer_expectations,deprecation,partition_by,uniqueness_constraints,min_completeness,max_null_rate,max_latency_minutes,row_count,quality_rules,schema_evolution_policy,backward_compatible,effective_date,deprecated_date}';
     meta_keys CONSTANT text[] := '{product_id,version,contract_id,name,description,owner,product_version,port,status,labels,tags}';
     schema_keys CONSTANT text[] := '{format,registry,subject,compatibility,definition,primary_key}';
-    semver_pattern CONSTANT text := '^(0|[1-9][0-9]{0,17})\.(0|[1-9][0-9]{0,17})\.(0|[1-9][0-9]{0,17})(-(0|[1-9][0-9]{0,17}|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*)(\.(0|[1-9][0-9]{0,17}|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*))*)?(\+[0-9a-zA-Z-]+(\.[0-9a-zA-Z-]+)*)?$';
     meta jsonb;
     sch jsonb;
     v jsonb;
@@ -762,37 +761,19 @@ BEGIN
             '(document): expected a mapping with apiVersion, kind, metadata and schema, got ' || datamesh._describe(doc)),
             'warnings', '[]'::jsonb);
     END IF;
-    IF (doc - top_keys) <> '{}' THEN
-        problems := problems || datamesh._unknown_fields(doc, top_keys, '');
-    END IF;
-    v := doc -> 'apiVersion';
-    IF v IS NULL THEN
-        problems := problems || 'apiVersion: required (expected "datamesh.io/v1")'::text;
-    ELSIF v <> '"datamesh.io/v1"' THEN
-        problems := problems || ('apiVersion: unsupported value ' || datamesh._describe(v) || ' (expected "datamesh.io/v1")');
-    END IF;
-    v := doc -> 'kind';
-    IF v IS NULL THEN
-        problems := problems || 'kind: required (expected "DataContract")'::text;
-    ELSIF v <> '"DataContract"' THEN
-        problems := problems || ('kind: expected "DataContract", got ' || datamesh._describe(v));
-    END IF;
+    problems := datamesh._check_envelope(doc, 'DataContract', top_keys, meta_keys);
 
     ------------------------------------------------------------------ metadata
     meta := doc -> 'metadata';
-    IF meta IS NULL OR jsonb_typeof(meta) IS DISTINCT FROM 'object' THEN
-        problems := problems || ('metadata: ' || CASE WHEN meta IS NULL THEN 'required'
-                                 ELSE 'expected a mapping, got ' || datamesh._describe(meta) END);
-        meta := '{"product_id": null, "version": null}';
-    ELSIF (meta - meta_keys) <> '{}' THEN
-        problems := problems || datamesh._unknown_fields(meta, meta_keys, 'metadata');
+    IF jsonb_typeof(meta) IS DISTINCT FROM 'object' THEN
+        meta := '{"product_id": null, "version": null}';   -- reported by _check_envelope
     END IF;
     v := meta -> 'product_id';
     IF v = 'null' AND NOT coalesce(doc -> 'metadata' ? 'product_id', false) THEN
         NULL;   -- metadata itself is missing: reported above
     ELSIF v IS NULL THEN
         problems := problems || 'metadata.product_id: required'::text;
-    ELSIF jsonb_typeof(v) IS DISTINCT FROM 'string' OR (v #>> '{}') !~ '^[a-z0-9]([a-z0-9_-]{0,61}[a-z0-9])?$' THEN
+    ELSIF jsonb_typeof(v) IS DISTINCT FROM 'string' OR NOT datamesh._is_product_name(v #>> '{}') THEN
         problems := problems || ('metadata.product_id: expected a data product name, got ' || datamesh._describe(v));
     ELSE
         c := c || jsonb_build_object('product_id', v);
@@ -805,7 +786,7 @@ BEGIN
             problems := problems || 'metadata.version: required'::text;
         ELSIF v IS NULL THEN
             NULL;
-        ELSIF jsonb_typeof(v) IS DISTINCT FROM 'string' OR (v #>> '{}') !~ semver_pattern THEN
+        ELSIF jsonb_typeof(v) IS DISTINCT FROM 'string' OR NOT datamesh._is_semver_text(v #>> '{}') THEN
             problems := problems || format('metadata.%s: expected a semantic version such as "1.2.3", got %s', k, datamesh._describe(v));
         ELSE
             c := c || jsonb_build_object(k, v);
@@ -1286,6 +1267,7 @@ DECLARE
     higher datamesh.semver;
     evo jsonb := '{}';
     items text[];
+    compliance jsonb;
 BEGIN
     IF pid IS NOT NULL THEN
         SELECT p.domain INTO dom FROM datamesh.data_products p WHERE p.product_id = pid;
@@ -1406,7 +1388,18 @@ BEGIN
      * refuse it (for example the policy engine's compliance check) are called
      * here, once, before anything is written.  The contract in column form is
      * c (with the binding in pv, port, rel), its fields r -> 'fields'.
+     *
+     * The policy engine (src/sql/82_policy.sql, created later: PL/pgSQL
+     * resolves the call at run time) judges the bound product version with
+     * this contract as the contract root: block-level violations raise and
+     * nothing is written; warnings are raised and recorded in the audit.
      */
+    compliance := datamesh._registration_compliance(pid, pv, caller,
+        datamesh._contract_policy_attributes(
+            c || jsonb_strip_nulls(jsonb_build_object('product_id', pid, 'version', ver::text,
+                                                      'product_version', pv::text, 'port_name', port,
+                                                      'relation', rel::text)),
+            r -> 'fields'));
 
     INSERT INTO datamesh.contracts
         (product_id, version, status, compatibility, schema_format, schema, product_version, port_name, relation,
@@ -1442,7 +1435,9 @@ BEGIN
         'product_version', pv::text, 'port', port, 'relation', rel::text,
         'fields', jsonb_array_length(r -> 'fields'),
         'checked_against', evo -> 'against', 'declared_bump', evo -> 'declared_bump',
-        'required_bump', evo -> 'required_bump')) || jsonb_build_object('warnings', to_jsonb(warnings));
+        'required_bump', evo -> 'required_bump')) || jsonb_build_object('warnings', to_jsonb(warnings))
+        || CASE WHEN jsonb_array_length(compliance -> 'warnings') > 0
+                THEN jsonb_build_object('policy_warnings', compliance -> 'warnings') ELSE '{}' END;
 END
 $fn$;
 COMMENT ON FUNCTION datamesh._store_contract(pg_catalog.jsonb, pg_catalog.regrole, pg_catalog.text, pg_catalog.jsonb) IS
@@ -1578,7 +1573,7 @@ CREATE FUNCTION datamesh.deprecate_contract(product_id pg_catalog.text, version 
     LANGUAGE C VOLATILE
     AS 'MODULE_PATHNAME', 'datamesh_call_privileged';
 COMMENT ON FUNCTION datamesh.deprecate_contract(pg_catalog.text, datamesh.semver) IS
-    'deprecate a contract version (still enforced; deprecated_date set to now unless the contract gives one)';
+    'deprecate a contract version (no longer enforced by the breaking-DDL guard nor seen by policies; deprecated_date set to now unless the contract gives one)';
 
 CREATE FUNCTION datamesh._retire_contract(product_id pg_catalog.text, version datamesh.semver, caller pg_catalog.regrole)
     RETURNS pg_catalog.jsonb

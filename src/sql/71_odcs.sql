@@ -137,8 +137,8 @@ DECLARE
     m text[];
 BEGIN
     IF jsonb_typeof(doc) IS DISTINCT FROM 'object' THEN
-        RAISE EXCEPTION 'invalid ODCS document: 1 problem' USING ERRCODE = 'invalid_parameter_value',
-            DETAIL = '(document): expected an ODCS data contract mapping, got ' || datamesh._describe(doc);
+        PERFORM datamesh._raise_problems('invalid ODCS document',
+            ARRAY['(document): expected an ODCS data contract mapping, got ' || datamesh._describe(doc)]);
     END IF;
     IF doc -> 'kind' IS DISTINCT FROM '"DataContract"' THEN
         problems := problems || ('kind: expected "DataContract", got ' || datamesh._describe(coalesce(doc -> 'kind', 'null')));
@@ -163,7 +163,7 @@ BEGIN
     pid := coalesce(pid, datamesh._odcs_custom(doc, 'datamesh.product_id') #>> '{}', doc ->> 'dataProduct');
     IF pid IS NULL THEN
         problems := problems || 'dataProduct: required unless the product is given to import_odcs (product_id => ...)'::text;
-    ELSIF pid !~ '^[a-z0-9]([a-z0-9_-]{0,61}[a-z0-9])?$' THEN
+    ELSIF NOT datamesh._is_product_name(pid) THEN
         problems := problems || format('dataProduct: "%s" is not a datamesh data product name; give the product to import_odcs (product_id => ...)', pid);
     END IF;
 
@@ -173,8 +173,7 @@ BEGIN
         objects := '[]';
     END IF;
     IF cardinality(problems) > 0 THEN
-        RAISE EXCEPTION 'invalid ODCS document: % problem%', cardinality(problems), CASE WHEN cardinality(problems) > 1 THEN 's' ELSE '' END
-            USING ERRCODE = 'invalid_parameter_value', DETAIL = array_to_string(problems, E'\n');
+        PERFORM datamesh._raise_problems('invalid ODCS document', problems);
     END IF;
 
     -- the schema object the contract is about: the one named like the relation of one of
@@ -187,12 +186,12 @@ BEGIN
      LIMIT 1;
     obj := coalesce(obj, '{}');
     IF jsonb_typeof(obj) IS DISTINCT FROM 'object' THEN
-        RAISE EXCEPTION 'invalid ODCS document: 1 problem' USING ERRCODE = 'invalid_parameter_value',
-            DETAIL = format('schema[%s]: expected a schema object mapping, got %s', obj_index, datamesh._describe(obj));
+        PERFORM datamesh._raise_problems('invalid ODCS document',
+            ARRAY[format('schema[%s]: expected a schema object mapping, got %s', obj_index, datamesh._describe(obj))]);
     END IF;
     IF obj ? 'properties' AND jsonb_typeof(obj -> 'properties') IS DISTINCT FROM 'array' THEN
-        RAISE EXCEPTION 'invalid ODCS document: 1 problem' USING ERRCODE = 'invalid_parameter_value',
-            DETAIL = format('schema[%s].properties: expected a list of properties, got %s', obj_index, datamesh._describe(obj -> 'properties'));
+        PERFORM datamesh._raise_problems('invalid ODCS document',
+            ARRAY[format('schema[%s].properties: expected a list of properties, got %s', obj_index, datamesh._describe(obj -> 'properties'))]);
     END IF;
 
     i := 0;
@@ -283,8 +282,7 @@ BEGIN
         i := i + 1;
     END LOOP;
     IF cardinality(problems) > 0 THEN
-        RAISE EXCEPTION 'invalid ODCS document: % problem%', cardinality(problems), CASE WHEN cardinality(problems) > 1 THEN 's' ELSE '' END
-            USING ERRCODE = 'invalid_parameter_value', DETAIL = array_to_string(problems, E'\n');
+        PERFORM datamesh._raise_problems('invalid ODCS document', problems);
     END IF;
 
     -- object quality: rowCount bounds; sql checks written by export_odcs are rules
@@ -616,6 +614,8 @@ GRANT EXECUTE ON FUNCTION datamesh.odcs_to_contract(pg_catalog.text, pg_catalog.
 GRANT EXECUTE ON FUNCTION datamesh.export_odcs(pg_catalog.text, datamesh.semver) TO datamesh_reader;
 GRANT EXECUTE ON FUNCTION datamesh._parse_manifest(pg_catalog.text) TO datamesh_reader;
 GRANT EXECUTE ON FUNCTION datamesh._describe(pg_catalog.jsonb) TO datamesh_reader;
+GRANT EXECUTE ON FUNCTION datamesh._is_product_name(pg_catalog.text) TO datamesh_reader;
+GRANT EXECUTE ON FUNCTION datamesh._raise_problems(pg_catalog.text, pg_catalog.text[], pg_catalog.text) TO datamesh_reader;
 GRANT EXECUTE ON FUNCTION datamesh._contract_type(pg_catalog.jsonb) TO datamesh_reader;
 GRANT EXECUTE ON FUNCTION datamesh._odcs_custom(pg_catalog.jsonb, pg_catalog.text) TO datamesh_reader;
 GRANT EXECUTE ON FUNCTION datamesh._odcs_duration(pg_catalog.jsonb) TO datamesh_reader;

@@ -226,34 +226,20 @@ $fn$;
 COMMENT ON FUNCTION datamesh._contract_guard_rules() IS
     'internal: enforced contracts, their fields and promised unique keys, for the DDL guard cache';
 
--- The data products that consume a product (the guard names them).  The one
--- place the guard asks: when the lineage feature provides
--- datamesh._lineage_consumers(text) (same columns, every downstream product),
--- it answers instead; otherwise the direct consumers are read here.
+-- The data products that consume a product (the guard names them): every
+-- downstream product, as lineage finds it (datamesh._lineage_consumers,
+-- created later in the install script)
 CREATE FUNCTION datamesh._contract_consumers(product_id pg_catalog.text)
     RETURNS TABLE (consumer pg_catalog.text, consumer_version datamesh.semver, via pg_catalog.text)
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
     AS $fn$
 BEGIN
-    IF to_regprocedure('datamesh._lineage_consumers(pg_catalog.text)') IS NOT NULL THEN
-        RETURN QUERY EXECUTE 'SELECT * FROM datamesh._lineage_consumers($1)' USING product_id;
-        RETURN;
-    END IF;
-    RETURN QUERY
-    SELECT DISTINCT x.product_id, x.version, x.via FROM (
-        SELECT i.product_id, i.version, 'input port' AS via
-          FROM datamesh.input_ports i WHERE i.source_product = _contract_consumers.product_id
-        UNION ALL
-        SELECT d.product_id, d.version, 'dependency'
-          FROM datamesh.product_dependencies d WHERE d.depends_on = _contract_consumers.product_id
-    ) x
-    JOIN datamesh.product_versions v ON v.product_id = x.product_id AND v.version OPERATOR(datamesh.=) x.version
-    WHERE v.status <> 'retired';
+    RETURN QUERY SELECT * FROM datamesh._lineage_consumers(_contract_consumers.product_id);
 END
 $fn$;
 COMMENT ON FUNCTION datamesh._contract_consumers(pg_catalog.text) IS
-    'internal: products whose input ports or dependencies consume a product (named by the DDL guard; lineage answers when present)';
+    'internal: products downstream of a product (named by the DDL guard), from lineage';
 
 CREATE FUNCTION datamesh._override_contract_guard(product_id pg_catalog.text, reason pg_catalog.text,
                                                   caller pg_catalog.regrole)

@@ -129,6 +129,12 @@ BEGIN
 END
 $triggers$;
 
+-- the contract root and column attributes come from contracts (lineage adds its tables in 86_lineage.sql)
+CREATE TRIGGER policy_cache_invalidate AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON datamesh.contracts
+    FOR EACH STATEMENT EXECUTE FUNCTION datamesh._policy_invalidate('products');
+CREATE TRIGGER policy_cache_invalidate AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON datamesh.contract_fields
+    FOR EACH STATEMENT EXECUTE FUNCTION datamesh._policy_invalidate('products');
+
 ----------------------------------------------------------- the audit log
 
 CREATE FUNCTION datamesh._policy_audit_refuse() RETURNS trigger
@@ -152,10 +158,10 @@ CREATE TRIGGER policy_audit_no_truncate BEFORE TRUNCATE ON datamesh.policy_audit
 ------------------------------------------------------- attribute builders
 
 /*
- * What a policy sees.  The C engine calls these three functions when a
- * product or principal is not yet in its per-backend cache (and never
- * otherwise); swapping a body (e.g. columns from contracts) changes what
- * every policy sees.
+ * What a policy sees.  The C engine calls these functions
+ * (_product_attributes, _product_columns, _product_contract, _principal_env)
+ * when a product or principal is not yet in its per-backend cache (and never
+ * otherwise); swapping a body changes what every policy sees.
  */
 
 -- An interval as whole days, counting a year as 365 days and a month as 30
@@ -211,36 +217,285 @@ COMMENT ON FUNCTION datamesh._product_attributes(pg_catalog.text, datamesh.semve
     'internal: the resource attributes policies see for a product version';
 
 /*
- * column.*: the columns declared by a product version, as a jsonb list of
- * {name, type, tags, classification, pii}.  Today they come from the
- * manifest's spec.schema (a list of fields, {fields: [...]} or
- * {definition: {fields: [...]}}); a column that is not declared is seen as
- * {name, type: "unknown", tags: [], classification: "unclassified", pii: false}.
+ * contract.*: a contract as policies see it, from the contract in column
+ * form (the keys of datamesh.contracts: product_id, version, status ...,
+ * port_name, relation) and its fields (the keys of datamesh.contract_fields).
+ * Lists of field names (all, pii, pii without a classification) let a
+ * condition judge the fields without a loop.
  */
-CREATE FUNCTION datamesh._product_columns(product_id pg_catalog.text, version datamesh.semver)
+CREATE FUNCTION datamesh._contract_policy_attributes(c pg_catalog.jsonb, fields pg_catalog.jsonb)
+    RETURNS pg_catalog.jsonb
+    LANGUAGE sql IMMUTABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+    WITH f AS (
+        SELECT e AS f, coalesce((e ->> 'ordinal')::int, x.ord::int) AS ord
+          FROM jsonb_array_elements(CASE WHEN jsonb_typeof(fields) = 'array' THEN fields ELSE '[]' END)
+               WITH ORDINALITY AS x(e, ord)
+         WHERE jsonb_typeof(e) = 'object')
+    SELECT jsonb_strip_nulls(jsonb_build_object(
+        'id', coalesce(c ->> 'contract_id', c ->> 'product_id'),
+        'product_id', c ->> 'product_id',
+        'version', c ->> 'version',
+        'status', c ->> 'status',
+        'compatibility', c ->> 'compatibility',
+        'schema_format', c ->> 'schema_format',
+        'product_version', c ->> 'product_version',
+        'port', c ->> 'port_name',
+        'relation', c ->> 'relation',
+        'sla', CASE WHEN jsonb_typeof(c -> 'sla') = 'object' THEN c -> 'sla' END,
+        'quality_rules', CASE WHEN jsonb_typeof(c -> 'quality_rules') = 'array'
+                              THEN jsonb_array_length(c -> 'quality_rules') ELSE 0 END,
+        'min_completeness', c -> 'min_completeness',
+        'max_latency_minutes', c -> 'max_latency_minutes',
+        'row_count_min', c -> 'row_count_min',
+        'row_count_max', c -> 'row_count_max',
+        'partition_by', CASE WHEN jsonb_typeof(c -> 'partition_by') = 'array' THEN c -> 'partition_by' ELSE '[]' END,
+        'primary_key', CASE WHEN jsonb_typeof(c -> 'primary_key') = 'array' THEN c -> 'primary_key' ELSE '[]' END,
+        'consumer_expectations', CASE WHEN jsonb_typeof(c -> 'consumer_expectations') IN ('object', 'array')
+                                      THEN c -> 'consumer_expectations' END,
+        'deprecation', CASE WHEN jsonb_typeof(c -> 'deprecation') = 'object' THEN c -> 'deprecation' END,
+        'fields', coalesce((SELECT jsonb_agg(jsonb_build_object(
+                               'name', f.f ->> 'name',
+                               'type', coalesce(f.f ->> 'sql_type', f.f ->> 'type', 'unknown'),
+                               'nullable', coalesce((f.f ->> 'nullable')::boolean, true),
+                               'required', coalesce((f.f ->> 'required')::boolean, false),
+                               'unique', coalesce((f.f ->> 'is_unique')::boolean, false),
+                               'primary_key', coalesce((f.f ->> 'is_primary_key')::boolean, false),
+                               'pii', coalesce((f.f ->> 'pii')::boolean, false),
+                               'classification', coalesce(lower(f.f ->> 'classification'), 'unclassified'))
+                               ORDER BY f.ord) FROM f), '[]'),
+        'field_names', coalesce((SELECT jsonb_agg(f.f ->> 'name' ORDER BY f.ord) FROM f), '[]'),
+        'pii_fields', coalesce((SELECT jsonb_agg(f.f ->> 'name' ORDER BY f.ord) FROM f
+                                 WHERE (f.f ->> 'pii')::boolean), '[]'),
+        'unclassified_pii_fields', coalesce((SELECT jsonb_agg(f.f ->> 'name' ORDER BY f.ord) FROM f
+                                              WHERE (f.f ->> 'pii')::boolean
+                                                AND coalesce(f.f ->> 'classification', '') = ''), '[]')))
+$fn$;
+COMMENT ON FUNCTION datamesh._contract_policy_attributes(pg_catalog.jsonb, pg_catalog.jsonb) IS
+    'internal: the contract attributes policies see, from a contract and its fields in column form';
+
+-- The contract a product version is judged with: its newest active contract
+CREATE FUNCTION datamesh._policy_contract_version(product_id pg_catalog.text)
+    RETURNS datamesh.semver
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+    SELECT k.version FROM datamesh.contracts k
+     WHERE k.product_id = _policy_contract_version.product_id AND k.status = 'active'
+     ORDER BY k.version DESC LIMIT 1
+$fn$;
+COMMENT ON FUNCTION datamesh._policy_contract_version(pg_catalog.text) IS
+    'internal: the version of a product''s newest active contract, which evaluate and check_compliance see';
+
+-- contract.*: the product's newest active contract, or NULL (the root is then absent)
+CREATE FUNCTION datamesh._product_contract(product_id pg_catalog.text, version datamesh.semver)
     RETURNS pg_catalog.jsonb
     LANGUAGE sql STABLE
     SET search_path = pg_catalog, pg_temp
     AS $fn$
-    SELECT coalesce(jsonb_agg(jsonb_build_object(
-               'name', f ->> 'name',
-               'type', coalesce(f ->> 'type', 'unknown'),
-               'tags', CASE WHEN jsonb_typeof(f -> 'tags') = 'array' THEN f -> 'tags' ELSE '[]' END,
-               'classification', coalesce(f ->> 'classification', f ->> 'privacy_classification', 'unclassified'),
-               'pii', coalesce(f ->> 'pii' = 'true', false)) ORDER BY ord), '[]')
-      FROM datamesh.product_versions v
-      CROSS JOIN LATERAL jsonb_array_elements(CASE
-               WHEN jsonb_typeof(v.schema) = 'array' THEN v.schema
-               WHEN jsonb_typeof(v.schema -> 'fields') = 'array' THEN v.schema -> 'fields'
-               WHEN jsonb_typeof(v.schema #> '{definition,fields}') = 'array' THEN v.schema #> '{definition,fields}'
-               ELSE '[]' END) WITH ORDINALITY AS x(f, ord)
+    SELECT datamesh._contract_policy_attributes(
+               to_jsonb(k) - 'manifest' - 'source_document' - 'schema',
+               (SELECT jsonb_agg(to_jsonb(f) ORDER BY f.ordinal) FROM datamesh.contract_fields f
+                 WHERE f.product_id = k.product_id AND f.version OPERATOR(datamesh.=) k.version))
+      FROM datamesh.contracts k
+     WHERE k.product_id = _product_contract.product_id
+       AND k.version OPERATOR(datamesh.=) datamesh._policy_contract_version(_product_contract.product_id)
+$fn$;
+COMMENT ON FUNCTION datamesh._product_contract(pg_catalog.text, datamesh.semver) IS
+    'internal: the contract attributes policies see for a product (its newest active contract; NULL if none)';
+
+/*
+ * column.*: the columns of a product version, as a jsonb list of {name,
+ * type, tags, classification, pii}.  The fields of the product's newest
+ * active contract come first (in their order, typed with their SQL type),
+ * then every other column lineage knows (the manifest's spec.schema, column
+ * tags, column lineage, in-database output ports).  Tags, classification and
+ * pii are lineage's effective ones (datamesh.column_attributes): declared on
+ * the column (set_column_tags, spec.schema, the contract) or propagated
+ * along column lineage.  A column that is not known is seen as {name, type:
+ * "unknown", tags: [], classification: "unclassified", pii: false}.
+ *
+ * Two builders give the same answer: _policy_lineage_columns asks lineage
+ * (propagation included, a traversal per column), _policy_declared_columns
+ * reads what is declared in one query; _product_columns uses the second when
+ * nothing can flow into the product (no column lineage edge ends in it), so
+ * registration and cache reloads stay cheap.  (The one difference: a column
+ * named only as a source in another product's manifest spec.lineage is not
+ * listed by the second; requested by name, it has the same attributes.)
+ * PL/pgSQL: the lineage tables and functions are created after this file.
+ */
+CREATE FUNCTION datamesh._policy_lineage_columns(pid pg_catalog.text, ver datamesh.semver)
+    RETURNS pg_catalog.jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+DECLARE
+    kver datamesh.semver := datamesh._policy_contract_version(pid);
+    lin jsonb := datamesh._lineage_product_columns(pid, ver);
+BEGIN
+    RETURN coalesce((
+        WITH cf AS (
+            SELECT f.ordinal, f.name, coalesce(f.sql_type, f.type) AS type, f.pii
+              FROM datamesh.contract_fields f
+             WHERE f.product_id = pid AND f.version OPERATOR(datamesh.=) kver),
+        lc AS (
+            SELECT e ->> 'name' AS name, e AS attrs, x.ord
+              FROM jsonb_array_elements(lin) WITH ORDINALITY AS x(e, ord)),
+        cols AS (
+            SELECT cf.name, cf.ordinal::bigint AS k1, NULL::bigint AS k2, cf.type, cf.pii,
+                   coalesce((SELECT lc.attrs FROM lc WHERE lc.name = cf.name),
+                            datamesh.column_attributes(pid, cf.name)) AS attrs
+              FROM cf
+            UNION ALL
+            SELECT lc.name, NULL, lc.ord, NULL, NULL, lc.attrs
+              FROM lc WHERE NOT EXISTS (SELECT FROM cf WHERE cf.name = lc.name))
+        SELECT jsonb_agg(jsonb_build_object(
+                   'name', c.name,
+                   'type', coalesce(c.type, c.attrs ->> 'type', 'unknown'),
+                   'tags', CASE WHEN jsonb_typeof(c.attrs -> 'tags') = 'array' THEN c.attrs -> 'tags' ELSE '[]' END,
+                   'classification', coalesce(c.attrs ->> 'classification', 'unclassified'),
+                   'pii', coalesce(c.pii, false) OR coalesce((c.attrs ->> 'pii')::boolean, false))
+                   ORDER BY c.k1 NULLS LAST, c.k2)
+          FROM cols c), '[]');
+END
+$fn$;
+COMMENT ON FUNCTION datamesh._policy_lineage_columns(pg_catalog.text, datamesh.semver) IS
+    'internal: a product version''s column attributes through lineage (propagated tags included)';
+
+CREATE FUNCTION datamesh._policy_declared_columns(pid pg_catalog.text, ver datamesh.semver)
+    RETURNS pg_catalog.jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+DECLARE
+    kver datamesh.semver := datamesh._policy_contract_version(pid);
+    -- the current version, as datamesh.products chooses it
+    cur datamesh.semver := (SELECT x.version FROM datamesh.product_versions x WHERE x.product_id = pid
+                             ORDER BY array_position(ARRAY['active', 'deprecated', 'draft', 'retired']::datamesh.product_status[],
+                                                     x.status), x.version DESC
+                             LIMIT 1);
+    levels CONSTANT text[] := '{public,internal,confidential,restricted}';
+    vschema jsonb := (SELECT v.schema FROM datamesh.product_versions v
+                       WHERE v.product_id = pid AND v.version OPERATOR(datamesh.=) ver);
+    cschema jsonb := (SELECT v.schema FROM datamesh.product_versions v
+                       WHERE v.product_id = pid AND v.version OPERATOR(datamesh.=) cur);
+    vfields jsonb;
+    cfields jsonb;
+BEGIN
+    -- a list of fields, as lineage reads spec.schema (other shapes through the checker)
+    vfields := CASE WHEN jsonb_typeof(vschema) = 'array' THEN vschema
+                    WHEN jsonb_typeof(vschema #> '{definition,fields}') = 'array' THEN vschema #> '{definition,fields}'
+                    WHEN jsonb_typeof(vschema -> 'fields') = 'array' THEN vschema -> 'fields' END;
+    IF vfields IS NULL THEN
+        vfields := coalesce((SELECT jsonb_agg(jsonb_build_object('name', e.name) ORDER BY e.ord)
+                               FROM datamesh._lineage_schema_fields(vschema) WITH ORDINALITY AS e(name, type, ord)), '[]');
+    END IF;
+    cfields := CASE WHEN jsonb_typeof(cschema) = 'array' THEN cschema
+                    WHEN jsonb_typeof(cschema #> '{definition,fields}') = 'array' THEN cschema #> '{definition,fields}'
+                    WHEN jsonb_typeof(cschema -> 'fields') = 'array' THEN cschema -> 'fields'
+                    ELSE '[]' END;
+    RETURN coalesce((
+        WITH cf AS (        -- the active contract's fields
+            SELECT f.ordinal, f.name, coalesce(f.sql_type, f.type) AS type, f.pii, lower(f.classification) AS cls
+              FROM datamesh.contract_fields f
+             WHERE f.product_id = pid AND f.version OPERATOR(datamesh.=) kver),
+        sl AS (             -- the version's fields, in order
+            SELECT x.e ->> 'name' AS name, x.ord
+              FROM jsonb_array_elements(vfields) WITH ORDINALITY AS x(e, ord)
+             WHERE jsonb_typeof(x.e) = 'object' AND x.e ? 'name'),
+        sf AS (             -- the current version's fields: their attributes
+            SELECT DISTINCT ON (x.e ->> 'name') x.e ->> 'name' AS name,
+                   CASE jsonb_typeof(x.e -> 'type') WHEN 'string' THEN x.e ->> 'type' ELSE (x.e -> 'type')::text END AS type,
+                   x.e -> 'pii' = 'true' AS pii,
+                   CASE WHEN jsonb_typeof(x.e -> 'tags') = 'array'
+                        THEN ARRAY(SELECT lower(t) FROM jsonb_array_elements_text(x.e -> 'tags') t) END AS tags,
+                   lower(coalesce(x.e ->> 'classification', x.e ->> 'privacy_classification')) AS cls
+              FROM jsonb_array_elements(cfields) WITH ORDINALITY AS x(e, ord)
+             WHERE jsonb_typeof(x.e) = 'object' AND x.e ? 'name'
+             ORDER BY x.e ->> 'name', x.ord),
+        ct AS (
+            SELECT t.column_name AS name, t.tags, t.classification::text AS cls
+              FROM datamesh.column_tags t WHERE t.product_id = pid),
+        ports_of AS (       -- columns of in-database output ports (version: listed; current: typed)
+            SELECT o.version, o.name AS port, a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS type
+              FROM datamesh.output_ports o
+              JOIN pg_attribute a ON a.attrelid = o.relation AND a.attnum > 0 AND NOT a.attisdropped
+             WHERE o.product_id = pid AND o.version OPERATOR(datamesh.=) ANY (ARRAY[ver, cur])),
+        pt AS (
+            SELECT DISTINCT ON (p.name) p.name, p.type FROM ports_of p
+             WHERE p.version OPERATOR(datamesh.=) cur ORDER BY p.name, p.port),
+        names AS (
+            SELECT cf.name, cf.ordinal::bigint AS k1, NULL::bigint AS k2, NULL::text AS k3 FROM cf
+            UNION ALL
+            SELECT sl.name, NULL, sl.ord, NULL FROM sl WHERE NOT EXISTS (SELECT FROM cf WHERE cf.name = sl.name)
+            UNION ALL
+            SELECT o.name, NULL, NULL, o.name
+              FROM (SELECT ct.name FROM ct
+                    UNION SELECT p.name FROM ports_of p WHERE p.version OPERATOR(datamesh.=) ver
+                    UNION SELECT l.source_column FROM datamesh.column_lineage l WHERE l.source_product = pid) o
+             WHERE NOT EXISTS (SELECT FROM cf WHERE cf.name = o.name)
+               AND NOT EXISTS (SELECT FROM sl WHERE sl.name = o.name)),
+        attrs AS (
+            SELECT n.k1, n.k2, n.k3, n.name,
+                   coalesce(cf.type, sf.type, pt.type, 'unknown') AS type,
+                   ARRAY(SELECT DISTINCT x.tag
+                           FROM unnest(coalesce(ct.tags, '{}')
+                                       || CASE WHEN sf.pii THEN '{pii}'::text[] ELSE '{}' END
+                                       || coalesce(sf.tags, '{}')
+                                       || CASE WHEN sf.cls <> ALL (levels) THEN ARRAY[sf.cls] ELSE '{}' END
+                                       || CASE WHEN cf.pii THEN '{pii}'::text[] ELSE '{}' END
+                                       || CASE WHEN cf.cls <> ALL (levels) THEN ARRAY[cf.cls] ELSE '{}' END) AS x(tag)
+                          ORDER BY x.tag) AS tags,
+                   greatest(ct.cls::datamesh.classification,
+                            CASE WHEN sf.cls = ANY (levels) THEN sf.cls::datamesh.classification END,
+                            CASE WHEN cf.cls = ANY (levels) THEN cf.cls::datamesh.classification END) AS cls,
+                   coalesce(cf.pii, false) AS contract_pii
+              FROM names n
+              LEFT JOIN cf ON cf.name = n.name
+              LEFT JOIN sf ON sf.name = n.name
+              LEFT JOIN ct ON ct.name = n.name
+              LEFT JOIN pt ON pt.name = n.name)
+        SELECT jsonb_agg(jsonb_build_object(
+                   'name', a.name,
+                   'type', a.type,
+                   'tags', to_jsonb(a.tags),
+                   'classification', coalesce(a.cls::text, 'unclassified'),
+                   'pii', a.contract_pii OR 'pii' = ANY (a.tags))
+                   ORDER BY a.k1 NULLS LAST, a.k2 NULLS LAST, a.k3)
+          FROM attrs a), '[]');
+END
+$fn$;
+COMMENT ON FUNCTION datamesh._policy_declared_columns(pg_catalog.text, datamesh.semver) IS
+    'internal: a product version''s column attributes as declared (column tags, spec.schema, active contract), without propagation';
+
+CREATE FUNCTION datamesh._product_columns(product_id pg_catalog.text, version datamesh.semver)
+    RETURNS pg_catalog.jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+DECLARE
+    pid text;
+    ver datamesh.semver;
+BEGIN
+    SELECT v.product_id, v.version INTO pid, ver FROM datamesh.product_versions v
      WHERE v.product_id = _product_columns.product_id
        AND v.version OPERATOR(datamesh.=) coalesce(_product_columns.version,
-               (SELECT c.current_version FROM datamesh.products c WHERE c.product_id = _product_columns.product_id))
-       AND jsonb_typeof(f) = 'object' AND jsonb_typeof(f -> 'name') = 'string'
+               (SELECT c.current_version FROM datamesh.products c WHERE c.product_id = _product_columns.product_id));
+    IF NOT FOUND THEN
+        RETURN '[]';
+    END IF;
+    -- can anything flow in?  a declared edge, a manifest's spec.lineage, an OpenLineage column edge
+    IF EXISTS (SELECT FROM datamesh.column_lineage l WHERE l.target_product = pid)
+       OR EXISTS (SELECT FROM datamesh.product_versions v WHERE v.product_id = pid AND (v.manifest -> 'spec') ? 'lineage')
+       OR EXISTS (SELECT FROM datamesh.openlineage_column_edges) THEN
+        RETURN datamesh._policy_lineage_columns(pid, ver);
+    END IF;
+    RETURN datamesh._policy_declared_columns(pid, ver);
+END
 $fn$;
 COMMENT ON FUNCTION datamesh._product_columns(pg_catalog.text, datamesh.semver) IS
-    'internal: the column attributes policies see for a product version';
+    'internal: the column attributes policies see for a product version (active contract, lineage''s effective tags, spec.schema)';
 
 /*
  * user.*: the role's name, its transitive role memberships (itself included)
@@ -949,9 +1204,11 @@ DECLARE
     what text := CASE WHEN contract IS NULL THEN 'register' ELSE 'publish' END;
 BEGIN
     IF n > 0 THEN
-        RAISE EXCEPTION '% "%" version % violates % polic%',
-                        CASE WHEN contract IS NULL THEN 'data product' ELSE 'the contract of data product' END,
-                        pid, ver, n, CASE WHEN n > 1 THEN 'ies' ELSE 'y' END
+        RAISE EXCEPTION '% violates % polic%',
+                        CASE WHEN contract IS NULL THEN format('data product "%s" version %s', pid, ver)
+                             ELSE format('contract version %s of data product "%s" (product version %s)',
+                                         contract ->> 'version', pid, ver) END,
+                        n, CASE WHEN n > 1 THEN 'ies' ELSE 'y' END
             USING ERRCODE = 'check_violation',
                   DETAIL = (SELECT string_agg(format('%s (%s): %s', v ->> 'policy', v ->> 'policy_id', v ->> 'reason'),
                                               E'\n' ORDER BY x.ord)
@@ -961,14 +1218,18 @@ BEGIN
                               ELSE 'Nothing was published.' END;
     END IF;
     FOR w IN SELECT * FROM jsonb_array_elements(r -> 'warnings') LOOP
-        RAISE WARNING 'data product "%" version %: policy "%" (%): %', pid, ver, w ->> 'policy', w ->> 'policy_id',
-                      w ->> 'reason';
+        RAISE WARNING '%: policy "%" (%): %',
+                      CASE WHEN contract IS NULL THEN format('data product "%s" version %s', pid, ver)
+                           ELSE format('contract version %s of data product "%s"', contract ->> 'version', pid) END,
+                      w ->> 'policy', w ->> 'policy_id', w ->> 'reason';
     END LOOP;
     INSERT INTO datamesh.policy_audit (principal, requested_by, action, product_id, decision, policy_ids,
                                        enforcement, reason, details)
     SELECT caller::text, session_user, what, pid, f ->> 'severity',
            ARRAY[f ->> 'policy_id'], ARRAY[CASE f ->> 'severity' WHEN 'warning' THEN 'warn' ELSE 'audit' END],
            f ->> 'reason', jsonb_build_object('version', ver::text)
+                           || CASE WHEN contract ? 'version'
+                                   THEN jsonb_build_object('contract_version', contract ->> 'version') ELSE '{}' END
       FROM jsonb_array_elements((r -> 'warnings') || (r -> 'audited')) f;
     RETURN r;
 END

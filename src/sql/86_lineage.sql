@@ -279,6 +279,22 @@ BEGIN
 END
 $triggers$;
 
+-- The policy engine's column attributes (datamesh._product_columns) read
+-- column tags and lineage's propagation: a change to a table behind them
+-- drops every backend's cached products (propagation reaches any product)
+DO $triggers$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['column_tags', 'column_lineage', 'output_ports', 'lineage_datasets',
+                             'openlineage_column_edges']
+    LOOP
+        EXECUTE pg_catalog.format('CREATE TRIGGER policy_cache_invalidate AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE '
+                                  'ON datamesh.%I FOR EACH STATEMENT EXECUTE FUNCTION datamesh._policy_invalidate(''products'')', t);
+    END LOOP;
+END
+$triggers$;
+
 ---------------------------------------------------------------- traversal
 
 CREATE FUNCTION datamesh.lineage(product_id pg_catalog.text, direction pg_catalog.text DEFAULT 'downstream',
@@ -861,8 +877,10 @@ COMMENT ON FUNCTION datamesh._lineage_product_columns(pg_catalog.text, datamesh.
 
 ------------------------------------------------------------ impact analysis
 
--- The top-level fields of a schema as (name, type): through the compatibility
--- checker's datamesh.schema_fields when installed, else from a fields list
+-- The top-level fields of a schema as (name, type), from the compatibility
+-- checker's datamesh.schema_fields; nothing for a value that is not a schema.
+-- A product's spec.schema need not be a contract schema ({} or unknown type
+-- names must not make it unreadable): then its plain fields list is read.
 CREATE FUNCTION datamesh._lineage_schema_fields(schema pg_catalog.jsonb)
     RETURNS TABLE (name pg_catalog.text, type pg_catalog.text)
     LANGUAGE plpgsql STABLE ROWS 20
@@ -874,9 +892,14 @@ BEGIN
     IF schema IS NULL OR jsonb_typeof(schema) NOT IN ('object', 'array') THEN
         RETURN;
     END IF;
-    IF to_regprocedure('datamesh.schema_fields(jsonb)') IS NOT NULL THEN
-        RETURN QUERY EXECUTE 'SELECT s.name, coalesce(s.sql_type, s.type) FROM datamesh.schema_fields($1) s ORDER BY s.ordinal'
-            USING schema;
+    BEGIN
+        SELECT coalesce(jsonb_agg(jsonb_build_array(s.name, coalesce(s.sql_type, s.type)) ORDER BY s.ordinal), '[]')
+          INTO f FROM datamesh.schema_fields(schema) s;
+    EXCEPTION WHEN invalid_parameter_value OR invalid_text_representation OR program_limit_exceeded THEN
+        f := NULL;
+    END;
+    IF f IS NOT NULL THEN
+        RETURN QUERY SELECT e ->> 0, e ->> 1 FROM jsonb_array_elements(f) WITH ORDINALITY AS x(e, i) ORDER BY x.i;
         RETURN;
     END IF;
     f := CASE WHEN jsonb_typeof(schema) = 'array' THEN schema
@@ -885,9 +908,6 @@ BEGIN
     IF f IS NOT NULL THEN
         RETURN QUERY SELECT e ->> 'name', CASE jsonb_typeof(e -> 'type') WHEN 'string' THEN e ->> 'type' ELSE (e -> 'type')::text END
                        FROM jsonb_array_elements(f) e WHERE jsonb_typeof(e) = 'object' AND e ? 'name';
-    ELSIF jsonb_typeof(schema -> 'properties') = 'object' THEN
-        RETURN QUERY SELECT k, coalesce(schema #>> ARRAY['properties', k, 'type'], (schema #> ARRAY['properties', k, 'type'])::text)
-                       FROM jsonb_object_keys(schema -> 'properties') k;
     END IF;
 END
 $fn$;
@@ -1086,7 +1106,7 @@ COMMENT ON FUNCTION datamesh.impact_consumers(pg_catalog.text, pg_catalog.jsonb)
     'products downstream of a product (nearest first); with a change, only those it breaks, may break or cannot tell';
 
 -- The breaking-DDL guard's consumer list, from lineage: same columns as
--- datamesh._contract_consumers (branch live), every downstream product
+-- datamesh._contract_consumers, every downstream product
 CREATE FUNCTION datamesh._lineage_consumers(product_id pg_catalog.text)
     RETURNS TABLE (consumer pg_catalog.text, consumer_version datamesh.semver, via pg_catalog.text)
     LANGUAGE sql STABLE

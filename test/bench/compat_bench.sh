@@ -8,20 +8,13 @@
 #   BENCH_FIELDS  fields per contract (default 1000)
 #   BENCH_CALLS   timed calls per function (default 200)
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+source "$(dirname "$0")/lib.bash"
 export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
 export DM_PGPORT=${DM_PGPORT:-54332}
 fields=${BENCH_FIELDS:-1000}
 calls=${BENCH_CALLS:-200}
 
-bash test/bin/install-deps
-make -s PG_CONFIG="$PG_CONFIG" >/dev/null && make -s PG_CONFIG="$PG_CONFIG" install >/dev/null
-test/bin/pgserver start
-trap 'test/bin/pgserver stop' EXIT
-eval "$(test/bin/pgserver env)"
-psql -X -q -c "DROP DATABASE IF EXISTS bench_compat" -c "CREATE DATABASE bench_compat" >/dev/null
-export PGDATABASE=bench_compat
-psql -X -q -c "CREATE EXTENSION datamesh"
+bench_setup bench_compat
 
 out=$(psql -X -v fields="$fields" -v calls="$calls" -f test/bench/compat_bench.sql 2>&1) || { echo "$out"; exit 1; }
 echo "$out" | grep -v '^ *RESULT\|^ *result *$\|^-*$'

@@ -5,20 +5,13 @@
 # them one by one.  Prints manifests/s and the ratio to the 500/s target.
 #   BENCH_DOMAINS, BENCH_PER_DOMAIN  size of the mesh (default 100 x 100)
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+source "$(dirname "$0")/lib.bash"
 export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
 export DM_PGPORT=${DM_PGPORT:-54331}
 domains=${BENCH_DOMAINS:-100}
 per_domain=${BENCH_PER_DOMAIN:-100}
 
-bash test/bin/install-deps
-make -s PG_CONFIG="$PG_CONFIG" >/dev/null && make -s PG_CONFIG="$PG_CONFIG" install >/dev/null
-test/bin/pgserver start
-trap 'test/bin/pgserver stop' EXIT
-eval "$(test/bin/pgserver env)"
-psql -X -q -c "CREATE DATABASE bench" >/dev/null
-export PGDATABASE=bench
-psql -X -q -c "CREATE EXTENSION datamesh"
+bench_setup bench
 
 out=$(psql -X -v domains="$domains" -v per_domain="$per_domain" -f test/bench/register_bench.sql 2>&1) || { echo "$out"; exit 1; }
 echo "$out"

@@ -49,12 +49,4 @@ CREATE TABLE analytics.customer_360 (customer_id bigint PRIMARY KEY, email text,
                                      lifetime_value numeric(12,2) NOT NULL, segment text);
 RESET ROLE;
 
-SET ROLE platform_team;
-\o /dev/null
-SELECT datamesh.create_domain('product-catalog', 'catalog_team', 'Product catalog: items, categories, prices');
-SELECT datamesh.create_domain('orders', 'orders_team', 'Orders and order items of the web shop');
-SELECT datamesh.create_domain('customer-domain', 'customer_team', 'Customer master data');
-SELECT datamesh.create_domain('events-domain', 'events_team', 'Behavioural analytics: clickstream and interactions');
-SELECT datamesh.create_domain('customer-analytics', 'analytics_team', 'Customer analytics for marketing and product');
-\o
-RESET ROLE;
+\ir domains.sql

@@ -64,7 +64,8 @@ RESET ROLE;
 \echo '   customer-analytics-360 is confidential: a data consumer is denied whatever the domain allows'
 SELECT d ->> 'decision' AS decision, d ->> 'reason' AS reason
   FROM datamesh.evaluate('analyst', 'query', 'customer-analytics-360', ARRAY['customer_id', 'email', 'lifetime_value']) d;
-\echo '   once the analyst is a data producer: allowed, e-mail masked (GDPR data outside the EU)'
+\echo '   once the analyst is a data producer: allowed, e-mail masked. Two masks apply: GDPR data outside the EU, and'
+\echo '   PII (the contract published in the contracts chapter declares email pii); the strongest wins'
 GRANT data_producer TO analyst;
 SELECT jsonb_pretty(datamesh.evaluate('analyst', 'query', 'customer-analytics-360',
                                       ARRAY['customer_id', 'email', 'lifetime_value']) - 'evaluation_time_ms');

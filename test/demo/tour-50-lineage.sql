@@ -42,7 +42,8 @@ SELECT datamesh.lineage_mermaid('customer-analytics-360', 'upstream');
 \pset format aligned
 \pset tuples_only off
 
-\echo 'L5. PII follows the data: nobody tagged customer-analytics-360.email; hash and aggregate stop it'
+\echo 'L5. PII follows the data: raw-users.email is pii, and so is the customer-analytics-360 column copied from it'
+\echo '    (its contract says so too: both origins are listed); hash and aggregate stop it'
 SELECT c AS column, e -> 'tags' AS tags, e -> 'pii' AS pii,
        (SELECT string_agg(DISTINCT p ->> 'from', ', ') FROM jsonb_array_elements(e -> 'provenance') p) AS came_from,
        (SELECT string_agg(DISTINCT (s -> 'stopped_at' ->> 'transformation') || ' stops ' || (s ->> 'from'), ', ')
@@ -56,3 +57,12 @@ SELECT a ->> 'product_id' AS product, a ->> 'column' AS column, a ->> 'severity'
   FROM jsonb_array_elements(datamesh.impact('raw-users', '{"remove_column": "email"}') -> 'affected_columns') a;
 SELECT c ->> 'product_id' AS consumer, c ->> 'owner' AS owner, c ->> 'status' AS status
   FROM jsonb_array_elements(datamesh.impact('raw-users', '{"remove_column": "email"}') -> 'consumers') c;
+\echo '    ... and the active contracts that hold the column (both 2.3.0 and 2.4.0 are active)'
+SELECT c ->> 'product_id' AS product, c ->> 'version' AS contract, c ->> 'field' AS field, c ->> 'reason' AS reason
+  FROM jsonb_array_elements(datamesh.impact('raw-users', '{"remove_column": "email"}') -> 'contracts') c;
+
+\echo 'L7. Policies see propagated tags: the standard pack masks PII for the analyst, the hashed column is not PII'
+SELECT t ->> 'column' AS column, t ->> 'action' AS action, t ->> 'pattern' AS pattern,
+       (SELECT p.name FROM datamesh.policies p WHERE p.id = t ->> 'policy_id') AS policy
+  FROM jsonb_array_elements(datamesh.evaluate('analyst', 'query', 'customer-analytics-360',
+                                              ARRAY['email', 'ssn_hash', 'country']) -> 'transformations') t;

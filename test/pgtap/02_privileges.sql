@@ -4,16 +4,7 @@
 BEGIN;
 SELECT plan(34);
 
--- pgTAP keeps its results in temporary tables; let the test roles write them
-DO $$
-DECLARE
-    r regclass;
-BEGIN
-    FOR r IN SELECT c.oid FROM pg_class c
-              WHERE c.relnamespace = pg_my_temp_schema() AND c.relkind IN ('r', 'S') LOOP
-        EXECUTE format('GRANT ALL ON %s TO PUBLIC', r);
-    END LOOP;
-END $$;
+\i test/sql/pgtap_grant_temp.sql
 
 CREATE ROLE dm_admin NOLOGIN;
 GRANT datamesh_admin TO dm_admin;

@@ -4,15 +4,7 @@
 BEGIN;
 SELECT plan(61);
 
-DO $$
-DECLARE
-    r regclass;
-BEGIN
-    FOR r IN SELECT c.oid FROM pg_class c
-              WHERE c.relnamespace = pg_my_temp_schema() AND c.relkind IN ('r', 'S') LOOP
-        EXECUTE format('GRANT ALL ON %s TO PUBLIC', r);
-    END LOOP;
-END $$;
+\i test/sql/pgtap_grant_temp.sql
 
 ------------------------------------------------------------------- shape
 SELECT has_table('datamesh', 'contracts', 'table contracts exists');

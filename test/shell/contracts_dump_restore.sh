@@ -7,31 +7,8 @@
 # Needs PGHOST/PGPORT/PGUSER of a running server with datamesh preloaded
 # (test/bin/pgserver) and PG_CONFIG of the installation.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-
-PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
-BINDIR=$("$PG_CONFIG" --bindir)
-SRC=dm_ct_dump_src
-DST=dm_ct_dump_dst
-WORK=$(mktemp -d /tmp/datamesh-ct-dump-XXXXXX)
-
-psql_db() {
-    local db=$1
-    shift
-    "$BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -d "$db" "$@"
-}
-
-cleanup() {
-    "$BINDIR/psql" -X -q -d postgres -c "DROP DATABASE IF EXISTS $SRC" -c "DROP DATABASE IF EXISTS $DST" \
-        >/dev/null 2>&1 || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-fail() {
-    echo "FAIL: $*"
-    exit 1
-}
+source "$(dirname "$0")/lib.bash"
+dump_restore_init dm_ct_dump_src dm_ct_dump_dst
 
 # what the contracts of a database are, one line per item
 fingerprint() {
@@ -54,19 +31,9 @@ SQL
 }
 
 echo "== source database $SRC with the demo mesh and contracts"
-"$BINDIR/psql" -X -q -d postgres -c "DROP DATABASE IF EXISTS $SRC" -c "DROP DATABASE IF EXISTS $DST"
-"$BINDIR/psql" -X -q -d postgres -v ON_ERROR_STOP=1 -c "CREATE DATABASE $SRC"
-psql_db "$SRC" -c "CREATE EXTENSION datamesh"
+create_source_db
 psql_db "$SRC" -f test/demo/setup.sql >/dev/null
-for f in test/demo/manifests/*.yaml; do
-    domain=$(sed -n 's/^  domain: *//p' "$f" | head -1)
-    owner=$(psql_db "$SRC" -At -c "SELECT owner FROM datamesh.domains WHERE name = '$domain'")
-    [ -n "$owner" ] || fail "$f: domain \"$domain\" has no owner"
-    psql_db "$SRC" -At -v manifest="$(cat "$f")" >/dev/null <<SQL || fail "$f: registration failed"
-SET ROLE "$owner";
-SELECT datamesh.register_product(:'manifest');
-SQL
-done
+register_demo_mesh
 seed=$(cat test/contracts/good/customer-360-2.3.0.yaml)
 odcs=$(cat test/fixtures/odcs/full-example.odcs.yaml)
 out=$(psql_db "$SRC" -At -v seed="$seed" -v odcs="$odcs" <<'SQL'
@@ -85,20 +52,7 @@ fingerprint "$SRC" >"$WORK/src.txt"
 grep -q '^contracts 3 ' "$WORK/src.txt" || { cat "$WORK/src.txt"; fail "expected 3 contracts in $SRC"; }
 echo "   $(wc -l <"$WORK/src.txt") fingerprint lines"
 
-echo "== pg_dump -Fc, pg_restore into $DST"
-"$BINDIR/pg_dump" -Fc -d "$SRC" -f "$WORK/src.dump"
-"$BINDIR/psql" -X -q -d postgres -v ON_ERROR_STOP=1 -c "CREATE DATABASE $DST"
-"$BINDIR/pg_restore" --exit-on-error -d "$DST" "$WORK/src.dump" 2>"$WORK/restore.log" \
-    || { cat "$WORK/restore.log"; fail "pg_restore failed"; }
-if [ -s "$WORK/restore.log" ]; then
-    cat "$WORK/restore.log"
-    fail "pg_restore reported problems"
-fi
-fingerprint "$DST" >"$WORK/dst.txt"
-if ! diff -u "$WORK/src.txt" "$WORK/dst.txt"; then
-    fail "the restored contracts differ from the dumped ones (diff above: - $SRC, + $DST)"
-fi
-echo "   fingerprints identical ($(wc -l <"$WORK/dst.txt") items)"
+dump_and_compare fingerprint "the restored contracts differ from the dumped ones"
 
 echo "== the restored contracts work"
 out=$(psql_db "$DST" -At -v seed="$seed" 2>"$WORK/use.log" <<'SQL'

@@ -6,31 +6,8 @@
 # Needs PGHOST/PGPORT/PGUSER of a running server with datamesh preloaded
 # (test/bin/pgserver) and PG_CONFIG of the installation.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-
-PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
-BINDIR=$("$PG_CONFIG" --bindir)
-SRC=dm_dump_src
-DST=dm_dump_dst
-WORK=$(mktemp -d /tmp/datamesh-dump-XXXXXX)
-
-psql_db() {
-    local db=$1
-    shift
-    "$BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -d "$db" "$@"
-}
-
-cleanup() {
-    "$BINDIR/psql" -X -q -d postgres -c "DROP DATABASE IF EXISTS $SRC" -c "DROP DATABASE IF EXISTS $DST" \
-        >/dev/null 2>&1 || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-fail() {
-    echo "FAIL: $*"
-    exit 1
-}
+source "$(dirname "$0")/lib.bash"
+dump_restore_init dm_dump_src dm_dump_dst
 
 # the fingerprint of a database's catalog, one line per item
 fingerprint() {
@@ -78,21 +55,9 @@ SQL
 }
 
 echo "== source database $SRC with the demo mesh"
-"$BINDIR/psql" -X -q -d postgres -c "DROP DATABASE IF EXISTS $SRC" -c "DROP DATABASE IF EXISTS $DST"
-"$BINDIR/psql" -X -q -d postgres -v ON_ERROR_STOP=1 -c "CREATE DATABASE $SRC"
-psql_db "$SRC" -c "CREATE EXTENSION datamesh"
+create_source_db
 psql_db "$SRC" -f test/demo/setup.sql
-for f in test/demo/manifests/*.yaml; do
-    domain=$(sed -n 's/^  domain: *//p' "$f" | head -1)
-    owner=$(psql_db "$SRC" -At -c "SELECT owner FROM datamesh.domains WHERE name = '$domain'")
-    [ -n "$owner" ] || fail "$f: domain \"$domain\" has no owner"
-    result=$(psql_db "$SRC" -At -v manifest="$(cat "$f")" <<SQL
-SET ROLE "$owner";
-SELECT format('%s %s: %s', r->>'product_id', r->>'version', r->>'result') FROM datamesh.register_product(:'manifest') r;
-SQL
-) || fail "$f: registration failed"
-    echo "   $owner: $result"
-done
+register_demo_mesh
 # a deprecated version and a draft, so that status and status_changed_at are kept too
 psql_db "$SRC" <<'SQL'
 SET ROLE customer_team;
@@ -102,20 +67,7 @@ fingerprint "$SRC" >"$WORK/src.txt"
 echo "   $(wc -l <"$WORK/src.txt") fingerprint lines"
 grep -q '^datamesh.product_versions 7 ' "$WORK/src.txt" || { cat "$WORK/src.txt"; fail "expected 7 product versions in $SRC"; }
 
-echo "== pg_dump -Fc, pg_restore into $DST"
-"$BINDIR/pg_dump" -Fc -d "$SRC" -f "$WORK/src.dump"
-"$BINDIR/psql" -X -q -d postgres -v ON_ERROR_STOP=1 -c "CREATE DATABASE $DST"
-"$BINDIR/pg_restore" --exit-on-error -d "$DST" "$WORK/src.dump" 2>"$WORK/restore.log" \
-    || { cat "$WORK/restore.log"; fail "pg_restore failed"; }
-if [ -s "$WORK/restore.log" ]; then
-    cat "$WORK/restore.log"
-    fail "pg_restore reported problems"
-fi
-fingerprint "$DST" >"$WORK/dst.txt"
-if ! diff -u "$WORK/src.txt" "$WORK/dst.txt"; then
-    fail "the restored catalog differs from the dumped one (diff above: - $SRC, + $DST)"
-fi
-echo "   fingerprints identical ($(wc -l <"$WORK/dst.txt") items)"
+dump_and_compare fingerprint "the restored catalog differs from the dumped one"
 
 echo "== the restored catalog works"
 out=$(psql_db "$DST" -At -v manifest="$(sed 's/^  version: 1.0.0$/  version: 1.1.0/' test/demo/manifests/02-orders.yaml)" <<'SQL'

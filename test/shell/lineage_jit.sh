@@ -9,27 +9,9 @@
 # Needs PGHOST/PGPORT/PGUSER of a running server with datamesh preloaded
 # (test/bin/pgserver) and PG_CONFIG of the installation.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-
-PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/15/bin/pg_config}
-BINDIR=$("$PG_CONFIG" --bindir)
-DB=dm_lineage_jit
-WORK=$(mktemp -d /tmp/datamesh-jit-XXXXXX)
-
-cleanup() {
-    "$BINDIR/psql" -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-psql_db() {
-    "$BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -d "$DB" "$@"
-}
-
-fail() {
-    echo "FAIL: $*"
-    exit 1
-}
+source "$(dirname "$0")/lib.bash"
+# one database (SRC), dropped with the scratch directory WORK on exit
+dump_restore_init dm_lineage_jit dm_lineage_jit
 
 # the queries: one a line
 cat >"$WORK/queries" <<'SQL'
@@ -73,7 +55,7 @@ SQL
 probe() {
     local label=$1 q out maxcost jits errors=0
     while IFS= read -r q; do
-        out=$("$BINDIR/psql" -X -q -d "$DB" 2>&1 <<SQL
+        out=$("$BINDIR/psql" -X -q -d "$SRC" 2>&1 <<SQL
 LOAD 'auto_explain';
 SET jit = on;
 RESET jit_above_cost;
@@ -102,9 +84,8 @@ SQL
     return "$errors"
 }
 
-"$BINDIR/psql" -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" >/dev/null 2>&1
-psql_db -c "CREATE EXTENSION datamesh"
-[ "$(psql_db -At -c "SELECT pg_jit_available()")" = t ] || fail "JIT is not available on this server (llvmjit)"
+create_source_db 2>/dev/null
+[ "$(psql_db "$SRC" -At -c "SELECT pg_jit_available()")" = t ] || fail "JIT is not available on this server (llvmjit)"
 failures=0
 
 echo "== empty catalog (the queries that name no product)"
@@ -115,21 +96,14 @@ cp "$WORK/q_empty" "$WORK/queries"
 probe empty || failures=$((failures + $?))
 
 echo "== example mesh with column lineage"
-"$BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -d "$DB" -f test/demo/setup.sql >/dev/null
-for f in test/demo/manifests/*.yaml; do
-    domain=$(sed -n 's/^  domain: *//p' "$f" | head -1)
-    owner=$(psql_db -At -c "SELECT owner FROM datamesh.domains WHERE name = '$domain'")
-    psql_db -At -v manifest="$(cat "$f")" >/dev/null <<SQL
-SET ROLE "$owner";
-SELECT datamesh.register_product(:'manifest');
-SQL
-done
-psql_db -At >/dev/null <<'SQL'
+psql_db "$SRC" -f test/demo/setup.sql >/dev/null
+register_demo_mesh >/dev/null
+psql_db "$SRC" -At >/dev/null <<'SQL'
 SELECT datamesh.add_column_lineage('raw-users', 'email', 'customer-analytics-360', 'email');
 SELECT datamesh.add_column_lineage('raw-users', 'ssn', 'customer-analytics-360', 'ssn_hash', 'hash');
 SELECT datamesh.set_column_tags('raw-users', 'email', '{pii,gdpr}', 'confidential');
 SQL
-[ "$(psql_db -At -c "SELECT count(*) > 0 FROM datamesh.lineage('raw-users', 'downstream')")" = t ] \
+[ "$(psql_db "$SRC" -At -c "SELECT count(*) > 0 FROM datamesh.lineage('raw-users', 'downstream')")" = t ] \
     || fail "the example mesh has no lineage"
 cp "$WORK/q_all" "$WORK/queries"
 probe mesh || failures=$((failures + $?))
