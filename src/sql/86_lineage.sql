@@ -297,11 +297,13 @@ $triggers$;
 
 ---------------------------------------------------------------- traversal
 
+-- ROWS 100 (lineage and column_lineage): a typical subgraph; the default, 1000,
+-- inflates the estimates of queries that join them or call them per product
 CREATE FUNCTION datamesh.lineage(product_id pg_catalog.text, direction pg_catalog.text DEFAULT 'downstream',
                                  max_depth pg_catalog.int4 DEFAULT 25, max_nodes pg_catalog.int4 DEFAULT 5000)
     RETURNS TABLE (product_id pg_catalog.text, depth pg_catalog.int4, path pg_catalog.text[],
                    edge_types pg_catalog.text[], direction pg_catalog.text, node_type pg_catalog.text)
-    LANGUAGE C STABLE
+    LANGUAGE C STABLE ROWS 100
     AS 'MODULE_PATHNAME', 'datamesh_lineage';
 COMMENT ON FUNCTION datamesh.lineage(pg_catalog.text, pg_catalog.text, pg_catalog.int4, pg_catalog.int4) IS
     'products (and jobs, datasets) upstream, downstream or both of a product, breadth first, with depth, path and edge types; NULL bounds mean unbounded';
@@ -313,7 +315,7 @@ CREATE FUNCTION datamesh.column_lineage(product_id pg_catalog.text, column_name 
     RETURNS TABLE (product_id pg_catalog.text, column_name pg_catalog.text, depth pg_catalog.int4,
                    path pg_catalog.text[], transformations pg_catalog.text[], direction pg_catalog.text,
                    propagates pg_catalog.bool)
-    LANGUAGE C STABLE
+    LANGUAGE C STABLE ROWS 100
     AS 'MODULE_PATHNAME', 'datamesh_column_lineage';
 COMMENT ON FUNCTION datamesh.column_lineage(pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.int4, pg_catalog.int4, pg_catalog.bool) IS
     'columns upstream, downstream or both of one column, with path and transformations; propagating_only follows only edges that carry classifications';

@@ -49,6 +49,8 @@ SELECT datamesh.get_product('raw-users')
 SELECT * FROM datamesh.effective_policies('customer-analytics')
 SELECT * FROM datamesh._lineage_consumers('raw-users')
 SELECT datamesh._lineage_product_columns('customer-analytics-360', NULL)
+SELECT datamesh.evaluate('analyst', 'read', 'customer-analytics-360')
+SELECT datamesh.check_compliance('customer-analytics-360')
 SQL
 
 # Run every query under auto_explain; print "query<TAB>max cost<TAB>JIT plans"
