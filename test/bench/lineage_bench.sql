@@ -92,7 +92,7 @@ BEGIN
 END
 $$;
 
-\echo '== JIT: the server's settings, and the estimated costs of the plans measured'
+\echo '== JIT: the server settings, and the estimated costs of the plans measured'
 CREATE FUNCTION pg_temp.plan_cost(q text) RETURNS numeric LANGUAGE plpgsql AS $$
 DECLARE
     p json;
