@@ -29,7 +29,6 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
-#include "utils/guc.h"
 #include "utils/inval.h"
 #include "utils/json.h"
 #include "utils/lsyscache.h"
@@ -48,6 +47,11 @@ typedef enum GraphKind
 	COLUMN_GRAPH,
 	NUM_GRAPHS
 } GraphKind;
+
+/* Kinds of product-graph nodes (index into the node_type texts) */
+#define NODE_PRODUCT	0
+#define NODE_JOB		1
+#define NODE_DATASET	2
 
 /* Traversal directions (bit mask) */
 #define DIR_DOWNSTREAM	1
@@ -75,6 +79,14 @@ typedef struct NodeEntry
 #define SH_DECLARE
 #include "lib/simplehash.h"
 
+/* sort_ints(int *, size_t): an inlined sort of plain ints */
+#define ST_SORT sort_ints
+#define ST_ELEMENT_TYPE int
+#define ST_COMPARE(a, b) ((*(a) > *(b)) - (*(a) < *(b)))
+#define ST_SCOPE static
+#define ST_DEFINE
+#include "lib/sort_template.h"
+
 /*
  * A directed graph in compressed sparse row form.  Node names are product
  * ids, "job:<namespace>/<name>", "dataset:<namespace>/<name>" (product
@@ -97,8 +109,17 @@ typedef struct LineageGraph
 	int		   *out_edges;		/* edge numbers, sorted by target name */
 	int		   *in_start;
 	int		   *in_edges;		/* edge numbers, sorted by source name */
-	Datum	   *name_texts;		/* names as text datums, for result rows */
-	Datum	   *type_texts;
+	int		   *out_far;		/* per out_edges entry: its target node */
+	int		   *in_far;			/* per in_edges entry: its source node */
+	int		   *rank;			/* per node: position in name (strcmp) order */
+	int		   *by_rank;		/* node at each rank */
+	char	   *node_kind;		/* per node: NODE_PRODUCT, NODE_JOB or NODE_DATASET */
+	Datum	   *name_texts;		/* names as text datums laid out as array elements */
+	int		   *name_sizes;		/* their sizes in an array (aligned) */
+	Datum	   *type_texts;		/* edge types likewise */
+	int		   *type_sizes;
+	Datum	   *product_texts;	/* column graph: product part of each name */
+	Datum	   *column_texts;	/* column graph: column part of each name */
 	int			node_cap;		/* allocated entries while loading */
 	int			edge_cap;
 } LineageGraph;
@@ -108,6 +129,7 @@ static bool graph_valid[NUM_GRAPHS];
 static uint64 graph_builds[NUM_GRAPHS];
 static Oid	sentinel_relid = InvalidOid;
 static bool callback_registered = false;
+static SPIPlanPtr lookup_plan = NULL;	/* SELECT datamesh._lookup_product($1) */
 
 static const char *const graph_views[NUM_GRAPHS] = {"lineage_edges", "column_lineage_edges"};
 static const char *const graph_queries[NUM_GRAPHS] = {
@@ -126,6 +148,9 @@ typedef struct Walk
 	int		   *order;			/* reached nodes in discovery order */
 	int		   *depth;			/* per node, -1 if not reached */
 	int		   *via;			/* per node, edge it was reached through */
+	int		   *path_bytes;		/* per node, element bytes of its path array */
+	int		   *type_bytes;		/* per node, element bytes of its edge types */
+	bool	   *propagates;		/* per node, every edge on its path propagates */
 	bool		cut_depth;
 	int			cut_depth_nodes;	/* nodes at max_depth with unvisited neighbours */
 	bool		cut_nodes;
@@ -222,16 +247,85 @@ CompareAdjacency(const void *a, const void *b, void *arg)
 	int		   *far = (int *) ctx[1];
 	int			ea = *(const int *) a;
 	int			eb = *(const int *) b;
-	int			c = strcmp(g->names[far[ea]], g->names[far[eb]]);
+	int			c = g->rank[far[ea]] - g->rank[far[eb]];
 
 	if (c != 0)
 		return c;
 	return strcmp(g->types[g->edge_type[ea]], g->types[g->edge_type[eb]]);
 }
 
+/* Sort helper: node numbers by name */
+static int
+CompareNames(const void *a, const void *b, void *arg)
+{
+	LineageGraph *g = (LineageGraph *) arg;
+
+	return strcmp(g->names[*(const int *) a], g->names[*(const int *) b]);
+}
+
+/* Number the nodes in name order, so that walks sort by integer compares */
+static void
+GraphRankNodes(LineageGraph *g)
+{
+	int			k;
+
+	g->rank = palloc(sizeof(int) * Max(g->nnodes, 1));
+	g->by_rank = palloc(sizeof(int) * Max(g->nnodes, 1));
+	for (k = 0; k < g->nnodes; k++)
+		g->by_rank[k] = k;
+	if (g->nnodes > 1)
+		qsort_arg(g->by_rank, g->nnodes, sizeof(int), CompareNames, g);
+	for (k = 0; k < g->nnodes; k++)
+		g->rank[g->by_rank[k]] = k;
+}
+
+/*
+ * Text datums of strings in one block, each laid out exactly as an element
+ * of a text[] (4-byte header, zero padding to int alignment), so that result
+ * arrays are built by copying these images; *sizes gets the padded sizes.
+ */
+static Datum *
+TextImages(char **strs, int n, int **sizes)
+{
+	Datum	   *datums = palloc(sizeof(Datum) * Max(n, 1));
+	Size		total = 0;
+	char	   *p;
+	int			k;
+
+	*sizes = palloc(sizeof(int) * Max(n, 1));
+	for (k = 0; k < n; k++)
+	{
+		(*sizes)[k] = INTALIGN(VARHDRSZ + strlen(strs[k]));
+		total += (*sizes)[k];
+	}
+	p = palloc0(Max(total, 1));
+	for (k = 0; k < n; k++)
+	{
+		Size		len = strlen(strs[k]);
+
+		SET_VARSIZE(p, VARHDRSZ + len);
+		memcpy(VARDATA(p), strs[k], len);
+		datums[k] = PointerGetDatum(p);
+		p += (*sizes)[k];
+	}
+	return datums;
+}
+
+/* Kind of a product-graph node from its name */
+static char
+NodeKind(const char *name)
+{
+	if (strncmp(name, "job:", 4) == 0)
+		return NODE_JOB;
+	if (strncmp(name, "dataset:", 8) == 0)
+		return NODE_DATASET;
+	return NODE_PRODUCT;
+}
+
 /* Build one direction of the CSR adjacency */
 static void
-GraphBuildAdjacency(LineageGraph *g, int *near, int *far, int **start_out, int **edges_out)
+GraphBuildAdjacency(LineageGraph *g, int *near, int *far, int **start_out, int **edges_out,
+					int **far_out)
 {
 	int		   *start = MemoryContextAllocZero(g->cxt, sizeof(int) * (g->nnodes + 1));
 	int		   *edges = MemoryContextAlloc(g->cxt, sizeof(int) * Max(g->nedges, 1));
@@ -255,6 +349,10 @@ GraphBuildAdjacency(LineageGraph *g, int *near, int *far, int **start_out, int *
 	pfree(fill);
 	*start_out = start;
 	*edges_out = edges;
+	/* the far ends side by side, so that walks skip visited nodes without touching edges */
+	*far_out = MemoryContextAlloc(g->cxt, sizeof(int) * Max(g->nedges, 1));
+	for (i = 0; i < g->nedges; i++)
+		(*far_out)[i] = far[edges[i]];
 }
 
 /* Read a graph from its view in one cursor scan */
@@ -285,16 +383,8 @@ GraphLoad(GraphKind kind)
 
 	PG_TRY();
 	{
-		int			save_nestlevel;
 		int			k;
 
-		/*
-		 * The views are cheap to scan but their estimated cost can exceed
-		 * jit_above_cost; compiling them would cost far more than reading.
-		 */
-		save_nestlevel = NewGUCNestLevel();
-		(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION,
-								 GUC_ACTION_SAVE, true, 0, false);
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "SPI_connect failed");
 		plan = SPI_prepare(graph_queries[kind], 0, NULL);
@@ -345,17 +435,30 @@ GraphLoad(GraphKind kind)
 		}
 		SPI_cursor_close(portal);
 		SPI_finish();
-		AtEOXact_GUC(true, save_nestlevel);
 
 		oldcxt = MemoryContextSwitchTo(cxt);
-		GraphBuildAdjacency(g, g->edge_src, g->edge_dst, &g->out_start, &g->out_edges);
-		GraphBuildAdjacency(g, g->edge_dst, g->edge_src, &g->in_start, &g->in_edges);
-		g->name_texts = palloc(sizeof(Datum) * Max(g->nnodes, 1));
+		GraphRankNodes(g);
+		GraphBuildAdjacency(g, g->edge_src, g->edge_dst, &g->out_start, &g->out_edges, &g->out_far);
+		GraphBuildAdjacency(g, g->edge_dst, g->edge_src, &g->in_start, &g->in_edges, &g->in_far);
+		g->name_texts = TextImages(g->names, g->nnodes, &g->name_sizes);
+		g->type_texts = TextImages(g->types, g->ntypes, &g->type_sizes);
+		g->node_kind = palloc(Max(g->nnodes, 1));
 		for (k = 0; k < g->nnodes; k++)
-			g->name_texts[k] = CStringGetTextDatum(g->names[k]);
-		g->type_texts = palloc(sizeof(Datum) * Max(g->ntypes, 1));
-		for (k = 0; k < g->ntypes; k++)
-			g->type_texts[k] = CStringGetTextDatum(g->types[k]);
+			g->node_kind[k] = NodeKind(g->names[k]);
+		if (kind == COLUMN_GRAPH)
+		{
+			g->product_texts = palloc(sizeof(Datum) * Max(g->nnodes, 1));
+			g->column_texts = palloc(sizeof(Datum) * Max(g->nnodes, 1));
+			for (k = 0; k < g->nnodes; k++)
+			{
+				const char *dot = strchr(g->names[k], '.');
+
+				if (dot == NULL)
+					elog(ERROR, "column lineage node \"%s\" has no column", g->names[k]);
+				g->product_texts[k] = PointerGetDatum(cstring_to_text_with_len(g->names[k], dot - g->names[k]));
+				g->column_texts[k] = CStringGetTextDatum(dot + 1);
+			}
+		}
 		MemoryContextSwitchTo(oldcxt);
 	}
 	PG_CATCH();
@@ -462,8 +565,17 @@ ResolveProduct(text *ref)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute_with_args("SELECT datamesh._lookup_product($1)", 1, &argtype, &arg,
-							  NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+	if (lookup_plan == NULL)
+	{
+		/* kept for the session; the plan cache re-plans it if the function changes */
+		SPIPlanPtr	plan = SPI_prepare("SELECT datamesh._lookup_product($1)", 1, &argtype);
+
+		if (plan == NULL || SPI_keepplan(plan) != 0)
+			elog(ERROR, "SPI_prepare failed for product lookup: %s",
+				 SPI_result_code_string(SPI_result));
+		lookup_plan = plan;
+	}
+	if (SPI_execute_plan(lookup_plan, &arg, NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "product lookup failed");
 	result = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 	result = MemoryContextStrdup(callcxt, result);
@@ -501,7 +613,7 @@ GraphWalk(LineageGraph *g, int root, int dir, int max_depth, int max_nodes,
 	int			tail = 0;
 	int		   *start = (dir == DIR_DOWNSTREAM) ? g->out_start : g->in_start;
 	int		   *edges = (dir == DIR_DOWNSTREAM) ? g->out_edges : g->in_edges;
-	int		   *far = (dir == DIR_DOWNSTREAM) ? g->edge_dst : g->edge_src;
+	int		   *far = (dir == DIR_DOWNSTREAM) ? g->out_far : g->in_far;
 	int		   *queue = palloc(sizeof(int) * (g->nnodes + 1));
 	int			i;
 
@@ -510,34 +622,38 @@ GraphWalk(LineageGraph *g, int root, int dir, int max_depth, int max_nodes,
 	w->dir = dir;
 	w->depth = palloc(sizeof(int) * g->nnodes);
 	w->via = palloc(sizeof(int) * g->nnodes);
-	for (i = 0; i < g->nnodes; i++)
-		w->depth[i] = -1;
+	w->path_bytes = palloc(sizeof(int) * g->nnodes);
+	w->type_bytes = palloc(sizeof(int) * g->nnodes);
+	w->propagates = palloc(sizeof(bool) * g->nnodes);
+	memset(w->depth, -1, sizeof(int) * g->nnodes);	/* all bytes 0xff: -1 */
 	w->order = palloc(sizeof(int) * (g->nnodes + 1));
 	w->depth[root] = 0;
+	w->path_bytes[root] = g->name_sizes[root];
+	w->type_bytes[root] = 0;
+	w->propagates[root] = true;
 	queue[tail++] = root;
 	while (head < tail && !w->cut_nodes)
 	{
 		int			n = queue[head++];
 		int			d = w->depth[n];
-		bool		counted = false;
 
 		CHECK_FOR_INTERRUPTS();
 		for (i = start[n]; i < start[n + 1]; i++)
 		{
-			int			e = edges[i];
-			int			m = far[e];
+			int			m = far[i];
+			int			e;
 
-			if (propagating_only && !g->edge_propagates[e])
-				continue;
 			if (w->depth[m] >= 0)
+				continue;
+			e = edges[i];
+			if (propagating_only && !g->edge_propagates[e])
 				continue;
 			if (max_depth >= 0 && d >= max_depth)
 			{
+				/* one unvisited neighbour is enough to count this node as cut */
 				w->cut_depth = true;
-				if (!counted)
-					w->cut_depth_nodes++;
-				counted = true;
-				continue;
+				w->cut_depth_nodes++;
+				break;
 			}
 			if (max_nodes >= 0 && w->nvisited >= max_nodes)
 			{
@@ -546,6 +662,9 @@ GraphWalk(LineageGraph *g, int root, int dir, int max_depth, int max_nodes,
 			}
 			w->depth[m] = d + 1;
 			w->via[m] = e;
+			w->path_bytes[m] = w->path_bytes[n] + g->name_sizes[m];
+			w->type_bytes[m] = w->type_bytes[n] + g->type_sizes[g->edge_type[e]];
+			w->propagates[m] = w->propagates[n] && g->edge_propagates[e];
 			queue[tail++] = m;
 			w->order[w->nvisited++] = m;
 		}
@@ -581,26 +700,139 @@ WalkParent(LineageGraph *g, Walk *w, int n)
 	return (w->dir == DIR_DOWNSTREAM) ? g->edge_src[e] : g->edge_dst[e];
 }
 
-/* Path from the root to a node (names) and the edge types along it */
-static void
-WalkPath(LineageGraph *g, Walk *w, int n, Datum *path_out, Datum *types_out, bool *all_propagate)
+/*
+ * Path arrays of a walk's result rows, built level by level.  A node's path
+ * (names from the root) and edge types are its parent's plus one element,
+ * and its parent is one level up: the arrays of a level are built in one
+ * block from the previous level's block with two copies per array, however
+ * deep the node.  Element images come ready-made from the graph, so the
+ * bytes equal what construct_array would build, without detoasting, sizing
+ * or allocating per element.  Only two levels are kept at a time.
+ */
+typedef struct PathLevels
 {
-	int			d = w->depth[n];
-	int			k = d;
+	LineageGraph *g;
+	Walk	   *w;
+	int		   *slot;			/* per node: offset of its arrays in its block */
+	char	   *prev;			/* block of the previous level */
+	char	   *cur;			/* block of the current level */
+	Size		prev_cap;
+	Size		cur_cap;
+	Size		used;			/* bytes of cur filled */
+	int			level_end;		/* index in w->order after the current level */
+} PathLevels;
 
-	*all_propagate = true;
-	while (k > 0)
+/* Bytes of a node's two arrays in a level block */
+#define PATH_ARRAYS_SIZE(w, n) \
+	(MAXALIGN(ARR_OVERHEAD_NONULLS(1) + (w)->path_bytes[n]) + \
+	 MAXALIGN(ARR_OVERHEAD_NONULLS(1) + (w)->type_bytes[n]))
+
+/* Start building the path arrays of a walk's rows */
+static void
+PathLevelsInit(PathLevels *pl, LineageGraph *g, Walk *w)
+{
+	memset(pl, 0, sizeof(PathLevels));
+	pl->g = g;
+	pl->w = w;
+	pl->slot = palloc(sizeof(int) * g->nnodes);
+}
+
+/* Start the next level at w->order[i]: the current block becomes the previous */
+static void
+PathLevelsNewLevel(PathLevels *pl, int i)
+{
+	Walk	   *w = pl->w;
+	int			d = w->depth[w->order[i]];
+	Size		need = 0;
+	char	   *tmp = pl->prev;
+	Size		tmpcap = pl->prev_cap;
+	int			j;
+
+	pl->prev = pl->cur;
+	pl->prev_cap = pl->cur_cap;
+	pl->cur = tmp;
+	pl->cur_cap = tmpcap;
+	for (j = i; j < w->nvisited && w->depth[w->order[j]] == d; j++)
+		need += PATH_ARRAYS_SIZE(w, w->order[j]);
+	pl->level_end = j;
+	if (need > pl->cur_cap)
 	{
-		int			e = w->via[n];
-
-		path_out[k] = g->name_texts[n];
-		types_out[k - 1] = g->type_texts[g->edge_type[e]];
-		if (!g->edge_propagates[e])
-			*all_propagate = false;
-		n = WalkParent(g, w, n);
-		k--;
+		if (pl->cur)
+			pfree(pl->cur);
+		pl->cur = MemoryContextAllocHuge(CurrentMemoryContext, need);
+		pl->cur_cap = need;
 	}
-	path_out[0] = g->name_texts[n];
+	pl->used = 0;
+}
+
+/* Release the blocks of a walk's path arrays */
+static void
+PathLevelsFree(PathLevels *pl)
+{
+	pfree(pl->slot);
+	if (pl->prev)
+		pfree(pl->prev);
+	if (pl->cur)
+		pfree(pl->cur);
+}
+
+/* Header of a one-dimensional text[] without nulls whose elements take databytes */
+static char *
+TextArrayHeader(char *buf, int nelems, int databytes)
+{
+	ArrayType  *a = (ArrayType *) buf;
+
+	Assert(nelems > 0);
+	SET_VARSIZE(a, ARR_OVERHEAD_NONULLS(1) + databytes);
+	a->ndim = 1;
+	a->dataoffset = 0;
+	a->elemtype = TEXTOID;
+	ARR_DIMS(a)[0] = nelems;
+	ARR_LBOUND(a)[0] = 1;
+	return buf + ARR_OVERHEAD_NONULLS(1);
+}
+
+/*
+ * The path and edge-type arrays of the row for w->order[i]; rows must be
+ * asked for in order (i = 0, 1, ...).  The datums live until two levels on.
+ */
+static void
+PathLevelsNext(PathLevels *pl, int i, Datum *path, Datum *types)
+{
+	LineageGraph *g = pl->g;
+	Walk	   *w = pl->w;
+	int			n = w->order[i];
+	int			d = w->depth[n];
+	int			p = WalkParent(g, w, n);
+	int			t = g->edge_type[w->via[n]];
+	char	   *pa;
+	char	   *ta;
+	char	   *data;
+
+	if (i >= pl->level_end)
+		PathLevelsNewLevel(pl, i);
+	pa = pl->cur + pl->used;
+	ta = pa + MAXALIGN(ARR_OVERHEAD_NONULLS(1) + w->path_bytes[n]);
+	pl->slot[n] = pl->used;
+	pl->used += PATH_ARRAYS_SIZE(w, n);
+
+	/* path: the parent's elements, then this node's name */
+	data = TextArrayHeader(pa, d + 1, w->path_bytes[n]);
+	if (d == 1)
+		memcpy(data, DatumGetPointer(g->name_texts[p]), g->name_sizes[p]);
+	else
+		memcpy(data, pl->prev + pl->slot[p] + ARR_OVERHEAD_NONULLS(1), w->path_bytes[p]);
+	memcpy(data + w->path_bytes[p], DatumGetPointer(g->name_texts[n]), g->name_sizes[n]);
+
+	/* edge types: the parent's, then the type of the edge to this node */
+	data = TextArrayHeader(ta, d, w->type_bytes[n]);
+	if (d > 1)
+		memcpy(data, pl->prev + pl->slot[p] + MAXALIGN(ARR_OVERHEAD_NONULLS(1) + w->path_bytes[p])
+			   + ARR_OVERHEAD_NONULLS(1), w->type_bytes[p]);
+	memcpy(data + w->type_bytes[p], DatumGetPointer(g->type_texts[t]), g->type_sizes[t]);
+
+	*path = PointerGetDatum(pa);
+	*types = PointerGetDatum(ta);
 }
 
 /* Sort helper: reached nodes by depth, then name */
@@ -615,30 +847,71 @@ CompareReached(const void *a, const void *b, void *arg)
 
 	if (w->depth[na] != w->depth[nb])
 		return w->depth[na] - w->depth[nb];
-	return strcmp(g->names[na], g->names[nb]);
+	return g->rank[na] - g->rank[nb];
 }
 
-/* Sort the reached nodes of a walk by depth and name */
+/*
+ * Sort the reached nodes of a walk by depth and name.  Breadth first order
+ * is already by depth: sort each level by name rank with integer compares.
+ */
 static void
 WalkSort(LineageGraph *g, Walk *w)
 {
-	void	   *ctx[2];
+	int			i = 0;
 
-	ctx[0] = g;
-	ctx[1] = w;
-	if (w->nvisited > 1)
-		qsort_arg(w->order, w->nvisited, sizeof(int), CompareReached, ctx);
+	if (w->nvisited > 1 && w->nvisited >= g->nnodes / 8)
+	{
+		/*
+		 * Most of the graph: no compares at all.  One pass over the nodes in
+		 * name order drops each reached node into its level's place.
+		 */
+		int			maxd = w->depth[w->order[w->nvisited - 1]];
+		int		   *pos = palloc0(sizeof(int) * (maxd + 2));
+		int			r;
+
+		for (i = 0; i < w->nvisited; i++)
+			pos[w->depth[w->order[i]] + 1]++;
+		for (r = 1; r <= maxd; r++)
+			pos[r + 1] += pos[r];
+		for (r = 0; r < g->nnodes; r++)
+		{
+			int			n = g->by_rank[r];
+			int			d = w->depth[n];
+
+			if (d > 0)
+				w->order[pos[d]++] = n;
+		}
+		pfree(pos);
+		return;
+	}
+
+	while (i < w->nvisited)
+	{
+		int			d = w->depth[w->order[i]];
+		int			j = i + 1;
+		int			k;
+
+		while (j < w->nvisited && w->depth[w->order[j]] == d)
+			j++;
+		if (j - i > 1)
+		{
+			for (k = i; k < j; k++)
+				w->order[k] = g->rank[w->order[k]];
+			sort_ints(w->order + i, j - i);
+			for (k = i; k < j; k++)
+				w->order[k] = g->by_rank[w->order[k]];
+		}
+		i = j;
+	}
 }
 
-/* Kind of a product-graph node from its name */
+/* Name of a product-graph node kind */
 static const char *
-NodeType(const char *name)
+NodeTypeName(LineageGraph *g, int n)
 {
-	if (strncmp(name, "job:", 4) == 0)
-		return "job";
-	if (strncmp(name, "dataset:", 8) == 0)
-		return "dataset";
-	return "product";
+	static const char *const names[] = {"product", "job", "dataset"};
+
+	return names[(int) g->node_kind[n]];
 }
 
 /* Walk one or both directions, bounding the node count over both */
@@ -683,7 +956,6 @@ datamesh_lineage(PG_FUNCTION_ARGS)
 	int			nwalks;
 	int			i;
 	int			j;
-	MemoryContext rowcxt;
 	Datum		kinds[3];
 
 	if (PG_ARGISNULL(0))
@@ -707,41 +979,37 @@ datamesh_lineage(PG_FUNCTION_ARGS)
 
 	nwalks = WalkDirections(g, root, dirmask, max_depth, max_nodes, false, walks,
 							"lineage", rootname);
-	rowcxt = AllocSetContextCreate(CurrentMemoryContext, "lineage row", ALLOCSET_SMALL_SIZES);
-	kinds[0] = CStringGetTextDatum("product");
-	kinds[1] = CStringGetTextDatum("job");
-	kinds[2] = CStringGetTextDatum("dataset");
+	kinds[NODE_PRODUCT] = CStringGetTextDatum("product");
+	kinds[NODE_JOB] = CStringGetTextDatum("job");
+	kinds[NODE_DATASET] = CStringGetTextDatum("dataset");
+
+	/*
+	 * One pass per direction straight into the tuplestore: every value is a
+	 * ready-made datum of the cache or an array built in a level block, so
+	 * the loop allocates nothing per row but the stored tuples.
+	 */
 	for (j = 0; j < nwalks; j++)
 	{
 		Walk	   *w = &walks[j];
 		Datum		dirtext = CStringGetTextDatum(w->dir == DIR_DOWNSTREAM ? "downstream" : "upstream");
-		int			maxd = w->nvisited > 0 ? w->depth[w->order[w->nvisited - 1]] : 0;
-		Datum	   *path = palloc(sizeof(Datum) * (maxd + 1));
-		Datum	   *types = palloc(sizeof(Datum) * Max(maxd, 1));
+		PathLevels pl;
+		Datum		values[6];
+		bool		nulls[6] = {false, false, false, false, false, false};
 
+		PathLevelsInit(&pl, g, w);
+		values[4] = dirtext;
 		for (i = 0; i < w->nvisited; i++)
 		{
 			int			n = w->order[i];
-			int			d = w->depth[n];
-			Datum		values[6];
-			bool		nulls[6] = {false, false, false, false, false, false};
-			bool		allprop;
-			const char *type = NodeType(g->names[n]);
-			MemoryContext oldcxt = MemoryContextSwitchTo(rowcxt);
 
-			WalkPath(g, w, n, path, types, &allprop);
+			PathLevelsNext(&pl, i, &values[2], &values[3]);
 			values[0] = g->name_texts[n];
-			values[1] = Int32GetDatum(d);
-			values[2] = PointerGetDatum(construct_array_builtin(path, d + 1, TEXTOID));
-			values[3] = PointerGetDatum(construct_array_builtin(types, d, TEXTOID));
-			values[4] = dirtext;
-			values[5] = type[0] == 'p' ? kinds[0] : type[0] == 'j' ? kinds[1] : kinds[2];
+			values[1] = Int32GetDatum(w->depth[n]);
+			values[5] = kinds[(int) g->node_kind[n]];
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-			MemoryContextSwitchTo(oldcxt);
-			MemoryContextReset(rowcxt);
 		}
+		PathLevelsFree(&pl);
 	}
-	MemoryContextDelete(rowcxt);
 	return (Datum) 0;
 }
 
@@ -765,7 +1033,6 @@ datamesh_column_lineage(PG_FUNCTION_ARGS)
 	int			nwalks;
 	int			i;
 	int			j;
-	MemoryContext rowcxt;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		ereport(ERROR,
@@ -790,40 +1057,29 @@ datamesh_column_lineage(PG_FUNCTION_ARGS)
 
 	nwalks = WalkDirections(g, root, dirmask, max_depth, max_nodes, propagating_only,
 							walks, "column lineage", rootname);
-	rowcxt = AllocSetContextCreate(CurrentMemoryContext, "column lineage row", ALLOCSET_SMALL_SIZES);
 	for (j = 0; j < nwalks; j++)
 	{
 		Walk	   *w = &walks[j];
 		Datum		dirtext = CStringGetTextDatum(w->dir == DIR_DOWNSTREAM ? "downstream" : "upstream");
-		int			maxd = w->nvisited > 0 ? w->depth[w->order[w->nvisited - 1]] : 0;
-		Datum	   *path = palloc(sizeof(Datum) * (maxd + 1));
-		Datum	   *types = palloc(sizeof(Datum) * Max(maxd, 1));
+		PathLevels pl;
+		Datum		values[7];
+		bool		nulls[7] = {false, false, false, false, false, false, false};
 
+		PathLevelsInit(&pl, g, w);
+		values[5] = dirtext;
 		for (i = 0; i < w->nvisited; i++)
 		{
 			int			n = w->order[i];
-			int			d = w->depth[n];
-			Datum		values[7];
-			bool		nulls[7] = {false, false, false, false, false, false, false};
-			bool		allprop;
-			const char *name = g->names[n];
-			const char *dot = strchr(name, '.');
-			MemoryContext oldcxt = MemoryContextSwitchTo(rowcxt);
 
-			WalkPath(g, w, n, path, types, &allprop);
-			values[0] = PointerGetDatum(cstring_to_text_with_len(name, dot - name));
-			values[1] = CStringGetTextDatum(dot + 1);
-			values[2] = Int32GetDatum(d);
-			values[3] = PointerGetDatum(construct_array_builtin(path, d + 1, TEXTOID));
-			values[4] = PointerGetDatum(construct_array_builtin(types, d, TEXTOID));
-			values[5] = dirtext;
-			values[6] = BoolGetDatum(allprop);
+			PathLevelsNext(&pl, i, &values[3], &values[4]);
+			values[0] = g->product_texts[n];
+			values[1] = g->column_texts[n];
+			values[2] = Int32GetDatum(w->depth[n]);
+			values[6] = BoolGetDatum(w->propagates[n]);
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-			MemoryContextSwitchTo(oldcxt);
-			MemoryContextReset(rowcxt);
 		}
+		PathLevelsFree(&pl);
 	}
-	MemoryContextDelete(rowcxt);
 	return (Datum) 0;
 }
 
@@ -935,7 +1191,7 @@ datamesh_lineage_graph(PG_FUNCTION_ARGS)
 			appendStringInfoString(&buf, ", ");
 		appendStringInfoChar(&buf, '{');
 		JsonField(&buf, "id", g->names[n], false);
-		JsonField(&buf, "type", NodeType(g->names[n]), true);
+		JsonField(&buf, "type", NodeTypeName(g, n), true);
 		appendStringInfo(&buf, ", \"depth\": %d", mindepth[n]);
 		JsonField(&buf, "direction",
 				  mark[n] & 4 ? "root" :

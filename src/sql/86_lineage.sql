@@ -139,6 +139,29 @@ SELECT pg_catalog.pg_extension_config_dump('datamesh.lineage_runs', '');
 
 -------------------------------------------------------------------- views
 
+-- The spec.lineage entries of a manifest, one row per source.  A function of
+-- its own so that the planner expects a handful of rows per manifest (ROWS):
+-- two nested jsonb_array_elements count as 100 x 100 rows per product, and
+-- the views' estimated costs then triggered JIT compilation of queries over
+-- tiny catalogs.
+CREATE FUNCTION datamesh._manifest_column_lineage(manifest pg_catalog.jsonb)
+    RETURNS TABLE (source_ref pg_catalog.text, source_column pg_catalog.text, target_column pg_catalog.text,
+                   transformation pg_catalog.text, description pg_catalog.text, sql pg_catalog.text,
+                   block_propagation pg_catalog.bool)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE ROWS 10
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+    SELECT s.value ->> 'product', s.value ->> 'column', l.value ->> 'column',
+           coalesce(l.value ->> 'transformation', 'identity'),
+           l.value ->> 'description', l.value ->> 'sql',
+           coalesce((l.value ->> 'block_propagation')::bool, false)
+      FROM jsonb_array_elements(CASE WHEN jsonb_typeof(manifest #> '{spec,lineage}') = 'array'
+                                     THEN manifest #> '{spec,lineage}' ELSE '[]'::jsonb END) l
+     CROSS JOIN LATERAL jsonb_array_elements(l.value -> 'sources') s
+$fn$;
+COMMENT ON FUNCTION datamesh._manifest_column_lineage(pg_catalog.jsonb) IS
+    'internal: the column lineage entries (spec.lineage) of a manifest, one row per source';
+
 CREATE VIEW datamesh.lineage_dataset_products AS
 WITH cur AS (
     SELECT DISTINCT ON (v.product_id) v.product_id, v.version
@@ -176,20 +199,12 @@ SELECT c.source_product, c.source_column, c.target_product, c.target_column, c.t
        (NOT c.block_propagation AND datamesh._lineage_propagates(c.transformation)) AS propagates
   FROM datamesh.column_lineage c
 UNION ALL
-SELECT pg_catalog.regexp_replace(s.value OPERATOR(pg_catalog.->>) 'product', '^[^.]*\.', ''),
-       s.value OPERATOR(pg_catalog.->>) 'column', cur.product_id, l.value OPERATOR(pg_catalog.->>) 'column',
-       coalesce(l.value OPERATOR(pg_catalog.->>) 'transformation', 'identity'),
-       l.value OPERATOR(pg_catalog.->>) 'description', l.value OPERATOR(pg_catalog.->>) 'sql',
-       coalesce((l.value OPERATOR(pg_catalog.->>) 'block_propagation')::pg_catalog.bool, false),
-       'manifest',
-       (NOT coalesce((l.value OPERATOR(pg_catalog.->>) 'block_propagation')::pg_catalog.bool, false)
-        AND datamesh._lineage_propagates(coalesce(l.value OPERATOR(pg_catalog.->>) 'transformation', 'identity')))
+SELECT pg_catalog.regexp_replace(m.source_ref, '^[^.]*\.', ''), m.source_column, cur.product_id, m.target_column,
+       m.transformation, m.description, m.sql, m.block_propagation, 'manifest',
+       (NOT m.block_propagation AND datamesh._lineage_propagates(m.transformation))
   FROM cur
- CROSS JOIN LATERAL pg_catalog.jsonb_array_elements(
-           CASE WHEN pg_catalog.jsonb_typeof(cur.manifest OPERATOR(pg_catalog.#>) '{spec,lineage}') OPERATOR(pg_catalog.=) 'array'
-                THEN cur.manifest OPERATOR(pg_catalog.#>) '{spec,lineage}' ELSE '[]'::pg_catalog.jsonb END) l
- CROSS JOIN LATERAL pg_catalog.jsonb_array_elements(l.value OPERATOR(pg_catalog.->) 'sources') s
- -- only manifests with a lineage section (also keeps the row estimate, and so JIT, down)
+ CROSS JOIN LATERAL datamesh._manifest_column_lineage(cur.manifest) m
+ -- only manifests with a lineage section
  WHERE (cur.manifest OPERATOR(pg_catalog.->) 'spec') OPERATOR(pg_catalog.?) 'lineage'
 UNION ALL
 SELECT ms.product_id, e.source_field, mt.product_id, e.target_field, e.transformation,
@@ -282,11 +297,13 @@ $triggers$;
 
 ---------------------------------------------------------------- traversal
 
+-- ROWS 100 (lineage and column_lineage): a typical subgraph; the default, 1000,
+-- inflates the estimates of queries that join them or call them per product
 CREATE FUNCTION datamesh.lineage(product_id pg_catalog.text, direction pg_catalog.text DEFAULT 'downstream',
                                  max_depth pg_catalog.int4 DEFAULT 25, max_nodes pg_catalog.int4 DEFAULT 5000)
     RETURNS TABLE (product_id pg_catalog.text, depth pg_catalog.int4, path pg_catalog.text[],
                    edge_types pg_catalog.text[], direction pg_catalog.text, node_type pg_catalog.text)
-    LANGUAGE C STABLE
+    LANGUAGE C STABLE ROWS 100
     AS 'MODULE_PATHNAME', 'datamesh_lineage';
 COMMENT ON FUNCTION datamesh.lineage(pg_catalog.text, pg_catalog.text, pg_catalog.int4, pg_catalog.int4) IS
     'products (and jobs, datasets) upstream, downstream or both of a product, breadth first, with depth, path and edge types; NULL bounds mean unbounded';
@@ -298,7 +315,7 @@ CREATE FUNCTION datamesh.column_lineage(product_id pg_catalog.text, column_name 
     RETURNS TABLE (product_id pg_catalog.text, column_name pg_catalog.text, depth pg_catalog.int4,
                    path pg_catalog.text[], transformations pg_catalog.text[], direction pg_catalog.text,
                    propagates pg_catalog.bool)
-    LANGUAGE C STABLE
+    LANGUAGE C STABLE ROWS 100
     AS 'MODULE_PATHNAME', 'datamesh_column_lineage';
 COMMENT ON FUNCTION datamesh.column_lineage(pg_catalog.text, pg_catalog.text, pg_catalog.text, pg_catalog.int4, pg_catalog.int4, pg_catalog.bool) IS
     'columns upstream, downstream or both of one column, with path and transformations; propagating_only follows only edges that carry classifications';
@@ -868,7 +885,7 @@ COMMENT ON FUNCTION datamesh._lineage_product_columns(pg_catalog.text, datamesh.
 -- names must not make it unreadable): then its plain fields list is read.
 CREATE FUNCTION datamesh._lineage_schema_fields(schema pg_catalog.jsonb)
     RETURNS TABLE (name pg_catalog.text, type pg_catalog.text)
-    LANGUAGE plpgsql STABLE
+    LANGUAGE plpgsql STABLE ROWS 20
     SET search_path = pg_catalog, pg_temp
     AS $fn$
 DECLARE
@@ -1223,6 +1240,7 @@ GRANT EXECUTE ON FUNCTION datamesh.lineage(pg_catalog.text, pg_catalog.text, pg_
                           datamesh.lineage_dot(pg_catalog.text, pg_catalog.text, pg_catalog.int4),
                           datamesh._lineage_transformations(),
                           datamesh._lineage_propagates(pg_catalog.text),
+                          datamesh._manifest_column_lineage(pg_catalog.jsonb),
                           datamesh._declared_column(pg_catalog.text, pg_catalog.text),
                           datamesh._lineage_schema_fields(pg_catalog.jsonb),
                           datamesh._lineage_product_columns(pg_catalog.text, datamesh.semver),

@@ -2,9 +2,6 @@
 -- for the lineage tests: \i test/sql/demo_mesh.sql at the top of a test.
 \set VERBOSITY default
 \set SHOW_CONTEXT never
--- the catalog views' estimated costs (tables never analyzed) can exceed
--- jit_above_cost; compiling them takes longer than these tests
-SET jit = off;
 -- a fresh datamesh with the demo mesh (roles, schemas and tables of
 -- test/demo/setup.sql survive DROP EXTENSION; create them if missing)
 SET client_min_messages = warning;
