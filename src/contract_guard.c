@@ -58,6 +58,10 @@
 #include "nodes/nodeFuncs.h"
 #include "nodes/parsenodes.h"
 #include "parser/analyze.h"
+#include "parser/parse_coerce.h"
+#include "parser/parse_collate.h"
+#include "parser/parse_expr.h"
+#include "parser/parse_relation.h"
 #include "parser/parse_type.h"
 #include "storage/lmgr.h"
 #include "tcop/utility.h"
@@ -71,6 +75,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/resowner.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
@@ -114,6 +119,14 @@ typedef struct GuardChange
 	char	   *text;
 	bool		whole_relation; /* the contract's own relation goes away */
 } GuardChange;
+
+/* A CHECK constraint a statement drops, and the contract rules it takes */
+typedef struct DroppedCheck
+{
+	char	   *name;			/* its name while it is still in the catalog */
+	char	   *bin;			/* its expression once it is gone, else NULL */
+	List	   *takes;			/* "min of column "x"" and the like (String) */
+} DroppedCheck;
 
 /* Something an OAT_DROP reported, kept until the end of the statement */
 typedef struct DropFact
@@ -554,64 +567,108 @@ EnforcesPromisedUnique(GuardContract *contract, Oid relid, List *columns, List *
 	return false;
 }
 
+/* The rules of a contract field as (kind, row predicate) String lists */
+static void
+FieldRules(GuardField *field, Oid relid, AttrNumber attnum, List **kinds, List **preds)
+{
+	*kinds = list_copy(field->check_kinds);
+	*preds = list_copy(field->checks);
+	if (field->not_null)
+	{
+		HeapTuple	atttup = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(attnum));
+		bool		notnull = HeapTupleIsValid(atttup) &&
+			((Form_pg_attribute) GETSTRUCT(atttup))->attnotnull;
+
+		if (HeapTupleIsValid(atttup))
+			ReleaseSysCache(atttup);
+		/* a declared NOT NULL enforces it whatever the CHECKs say */
+		if (!notnull)
+		{
+			*kinds = lappend(*kinds, makeString("NOT NULL"));
+			*preds = lappend(*preds, makeString(psprintf("%s IS NOT NULL", quote_identifier(field->name))));
+		}
+	}
+}
+
 /*
- * What of the contract a CHECK constraint takes with it, or NULL: a rule of a
- * field (min, max, enum, pattern; NOT NULL of a required field whose column
- * is not declared NOT NULL) that the relation's CHECK constraints prove with
- * it (excluded: the constraints that go away, by name; extra: the dropped
- * constraints' expressions when they are already gone) and no longer prove
- * without it.
+ * Which rules of a contract (min, max, enum, pattern of a field; NOT NULL of
+ * a required field whose column is not declared NOT NULL) each of the CHECK
+ * constraints one statement drops from a relation takes with it, in their
+ * takes lists.  A rule is lost when the relation's CHECKs prove it before the
+ * statement (with the dropped ones) and not after it (without them, with the
+ * CHECKs the same statement adds, given as node strings).  A lost rule is
+ * charged to each dropped constraint that alone would still prove it, or, if
+ * none would, to all of them.
  */
-static char *
-CheckConstraintTakes(GuardContract *contract, Oid relid, List *excluded, List *extra)
+static void
+DroppedChecksTake(GuardContract *contract, Oid relid, List *dropped, List *added)
 {
 	Relation	rel;
+	List	   *names = NIL;
+	List	   *bins = NIL;
 	ListCell   *lc;
-	char	   *result = NULL;
 
-	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
-		return NULL;
+	if (dropped == NIL || !SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
+		return;
+	foreach(lc, dropped)
+	{
+		DroppedCheck *d = lfirst(lc);
+
+		if (d->bin)
+			bins = lappend(bins, d->bin);
+		else
+			names = lappend(names, makeString(pstrdup(d->name)));
+	}
 	rel = relation_open(relid, AccessShareLock);
 	foreach(lc, contract->fields)
 	{
 		GuardField *field = lfirst(lc);
-		List	   *kinds = list_copy(field->check_kinds);
-		List	   *preds = list_copy(field->checks);
+		List	   *kinds;
+		List	   *preds;
 		ListCell   *lck;
 		ListCell   *lcp;
 		AttrNumber	attnum = get_attnum(relid, field->name);
 
 		if (attnum == InvalidAttrNumber)
 			continue;
-		if (field->not_null)
-		{
-			HeapTuple	atttup = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(attnum));
-			bool		notnull = HeapTupleIsValid(atttup) &&
-				((Form_pg_attribute) GETSTRUCT(atttup))->attnotnull;
-
-			if (HeapTupleIsValid(atttup))
-				ReleaseSysCache(atttup);
-			if (!notnull)
-			{
-				kinds = lappend(kinds, makeString("NOT NULL"));
-				preds = lappend(preds, makeString(psprintf("%s IS NOT NULL", quote_identifier(field->name))));
-			}
-		}
+		FieldRules(field, relid, attnum, &kinds, &preds);
 		forboth(lck, kinds, lcp, preds)
 		{
 			const char *pred = strVal(lfirst(lcp));
+			char	   *rule;
+			bool		charged = false;
+			ListCell   *lcd;
 
-			if (ConstraintsProve(rel, pred, NIL, extra) && !ConstraintsProve(rel, pred, excluded, NIL))
+			if (!ConstraintsProve(rel, pred, NIL, bins) || ConstraintsProve(rel, pred, names, added))
+				continue;
+			rule = psprintf("%s of column \"%s\"", strVal(lfirst(lck)), field->name);
+			/* the dropped constraints that alone would keep the rule */
+			foreach(lcd, dropped)
 			{
-				result = psprintf("%s of column \"%s\"", strVal(lfirst(lck)), field->name);
-				break;
+				DroppedCheck *d = lfirst(lcd);
+				List	   *excluded = names;
+				List	   *extra = added;
+
+				if (d->bin)
+					extra = lappend(list_copy(added), d->bin);
+				else
+					excluded = list_delete(list_copy(names), makeString(d->name));
+				if (ConstraintsProve(rel, pred, excluded, extra))
+				{
+					d->takes = lappend(d->takes, makeString(rule));
+					charged = true;
+				}
+			}
+			/* the prover judges one CHECK at a time, so this is a safety net */
+			foreach(lcd, charged ? NIL : dropped)
+			{
+				DroppedCheck *d = lfirst(lcd);
+
+				d->takes = lappend(d->takes, makeString(rule));
 			}
 		}
-		if (result)
-			break;
 	}
 	relation_close(rel, AccessShareLock);
-	return result;
 }
 
 /* "table "s.t"" and the like, for messages */
@@ -689,33 +746,45 @@ AddChange(List **changes, GuardContract *contract, bool whole, char *text)
 	*changes = lappend(*changes, change);
 }
 
-/* Changes for a constraint that goes away */
+/* The change for a dropped CHECK constraint that takes rules with it */
 static void
-ConstraintChanges(List **changes, List *contracts, Oid relid, const char *conname,
-				  char contype, List *colnames, List *excluded,
-				  List *checks_excluded, List *checks_extra)
+CheckChange(List **changes, GuardContract *contract, Oid relid, DroppedCheck *d, const char *conname)
+{
+	StringInfoData rules;
+	ListCell   *lc;
+
+	if (d->takes == NIL)
+		return;
+	initStringInfo(&rules);
+	foreach(lc, d->takes)
+	{
+		if (rules.len > 0)
+			appendStringInfoString(&rules, ", ");
+		appendStringInfoString(&rules, strVal(lfirst(lc)));
+	}
+	AddChange(changes, contract, false,
+			  psprintf("check constraint \"%s\" of %s would be dropped (it enforces %s)",
+					   conname, DescribeRelation(relid), rules.data));
+}
+
+/* Changes for a primary key or unique constraint that goes away */
+static void
+KeyConstraintChanges(List **changes, List *contracts, Oid relid, const char *conname,
+					 char contype, List *colnames, List *excluded)
 {
 	ListCell   *lc;
 
+	if (contype != CONSTRAINT_PRIMARY && contype != CONSTRAINT_UNIQUE)
+		return;
 	foreach(lc, contracts)
 	{
 		GuardContract *contract = lfirst(lc);
 
-		if ((contype == CONSTRAINT_PRIMARY || contype == CONSTRAINT_UNIQUE) &&
-			EnforcesPromisedUnique(contract, relid, colnames, excluded))
+		if (EnforcesPromisedUnique(contract, relid, colnames, excluded))
 			AddChange(changes, contract, false,
 					  psprintf("%s constraint \"%s\" of %s would be dropped",
 							   contype == CONSTRAINT_PRIMARY ? "primary key" : "unique",
 							   conname, DescribeRelation(relid)));
-		else if (contype == CONSTRAINT_CHECK)
-		{
-			char	   *takes = CheckConstraintTakes(contract, relid, checks_excluded, checks_extra);
-
-			if (takes)
-				AddChange(changes, contract, false,
-						  psprintf("check constraint \"%s\" of %s would be dropped (it enforces %s)",
-								   conname, DescribeRelation(relid), takes));
-		}
 	}
 }
 
@@ -779,9 +848,9 @@ DroppedConstraintIndexes(AlterTableStmt *stmt, Oid relid)
 	return result;
 }
 
-/* Names of the constraints an ALTER TABLE drops (String) */
+/* The CHECK constraints of a relation that an ALTER TABLE drops (DroppedCheck) */
 static List *
-DroppedConstraintNames(AlterTableStmt *stmt)
+DroppedChecks(AlterTableStmt *stmt, Oid relid)
 {
 	List	   *result = NIL;
 	ListCell   *lc;
@@ -789,10 +858,104 @@ DroppedConstraintNames(AlterTableStmt *stmt)
 	foreach(lc, stmt->cmds)
 	{
 		AlterTableCmd *cmd = lfirst_node(AlterTableCmd, lc);
+		Oid			conoid;
+		HeapTuple	tuple;
 
-		if (cmd->subtype == AT_DropConstraint)
-			result = lappend(result, makeString(cmd->name));
+		if (cmd->subtype != AT_DropConstraint)
+			continue;
+		conoid = get_relation_constraint_oid(relid, cmd->name, true);
+		if (!OidIsValid(conoid))
+			continue;
+		tuple = SearchSysCache1(CONSTROID, ObjectIdGetDatum(conoid));
+		if (!HeapTupleIsValid(tuple))
+			continue;
+		if (((Form_pg_constraint) GETSTRUCT(tuple))->contype == CONSTRAINT_CHECK)
+		{
+			DroppedCheck *d = palloc0(sizeof(DroppedCheck));
+
+			d->name = pstrdup(cmd->name);
+			result = lappend(result, d);
+		}
+		ReleaseSysCache(tuple);
 	}
+	return result;
+}
+
+/*
+ * The expression of a CHECK constraint an ALTER TABLE adds, cooked against
+ * the relation as PostgreSQL will cook it, as a node string; NULL if it will
+ * not be validated for every row (NOT VALID, NO INHERIT) or cannot be read
+ * (any error means "proves nothing": the statement is then judged without it)
+ */
+static char *
+CookAddedCheck(Relation rel, Constraint *con)
+{
+	char	   *result = NULL;
+	MemoryContext oldcontext = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+
+	if (con->contype != CONSTR_CHECK || con->skip_validation || con->is_no_inherit)
+		return NULL;
+	if (con->cooked_expr)
+		return pstrdup(con->cooked_expr);
+	if (con->raw_expr == NULL)
+		return NULL;
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcontext);
+	PG_TRY();
+	{
+		ParseState *pstate = make_parsestate(NULL);
+		ParseNamespaceItem *nsitem;
+		Node	   *expr;
+
+		nsitem = addRangeTableEntryForRelation(pstate, rel, AccessShareLock, NULL, false, true);
+		addNSItemToQuery(pstate, nsitem, true, true, true);
+		expr = transformExpr(pstate, copyObject(con->raw_expr), EXPR_KIND_CHECK_CONSTRAINT);
+		expr = coerce_to_boolean(pstate, expr, "CHECK");
+		assign_expr_collations(pstate, expr);
+		if (list_length(pstate->p_rtable) == 1)
+			result = nodeToString(expr);
+		free_parsestate(pstate);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(oldcontext);
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+		result = NULL;
+	}
+	PG_END_TRY();
+	return result;
+}
+
+/* The CHECK constraints an ALTER TABLE adds to a relation (node strings) */
+static List *
+AddedChecks(AlterTableStmt *stmt, Oid relid)
+{
+	List	   *result = NIL;
+	Relation	rel = NULL;
+	ListCell   *lc;
+
+	foreach(lc, stmt->cmds)
+	{
+		AlterTableCmd *cmd = lfirst_node(AlterTableCmd, lc);
+		char	   *bin;
+
+		if (cmd->subtype != AT_AddConstraint || !IsA(cmd->def, Constraint))
+			continue;
+		if (rel == NULL)
+			rel = relation_open(relid, AccessShareLock);
+		bin = CookAddedCheck(rel, castNode(Constraint, cmd->def));
+		if (bin)
+			result = lappend(result, bin);
+	}
+	if (rel)
+		relation_close(rel, AccessShareLock);
 	return result;
 }
 
@@ -864,8 +1027,20 @@ CheckAlterTable(AlterTableStmt *stmt)
 		Oid			rel = lfirst_oid(lc);
 		List	   *contracts = ContractsWithAncestors(rel, RelationAncestors(rel));
 
+		List	   *checksets = NIL;	/* per contract: what the dropped CHECKs take */
+		List	   *added = NIL;
+
 		if (contracts == NIL)
 			continue;
+		foreach(lc2, contracts)
+		{
+			List	   *dropped = DroppedChecks(stmt, rel);
+
+			if (dropped != NIL && added == NIL)
+				added = AddedChecks(stmt, rel);
+			DroppedChecksTake(lfirst(lc2), rel, dropped, added);
+			checksets = lappend(checksets, dropped);
+		}
 		foreach(lc2, stmt->cmds)
 		{
 			AlterTableCmd *cmd = lfirst_node(AlterTableCmd, lc2);
@@ -926,12 +1101,19 @@ CheckAlterTable(AlterTableStmt *stmt)
 							List	   *colnames;
 							char	   *conbin;
 
-							if (OidIsValid(conoid) &&
-								ConstraintInfo(conoid, &contype, &conrelid, &conname, &colnames, &conbin))
-								ConstraintChanges(&changes, list_make1(contract), rel,
-												  conname, contype, colnames,
-												  DroppedConstraintIndexes(stmt, rel),
-												  DroppedConstraintNames(stmt), NIL);
+							if (!OidIsValid(conoid) ||
+								!ConstraintInfo(conoid, &contype, &conrelid, &conname, &colnames, &conbin))
+								break;
+							KeyConstraintChanges(&changes, list_make1(contract), rel, conname, contype,
+												 colnames, DroppedConstraintIndexes(stmt, rel));
+							if (contype == CONSTRAINT_CHECK)
+							{
+								ListCell   *lcd;
+
+								foreach(lcd, (List *) list_nth(checksets, foreach_current_index(lc3)))
+									if (strcmp(((DroppedCheck *) lfirst(lcd))->name, conname) == 0)
+										CheckChange(&changes, contract, rel, lfirst(lcd), conname);
+							}
 						}
 						break;
 					default:
@@ -1260,9 +1442,34 @@ EvaluateDropFacts(List *facts)
 										   fact->objname, fact->relname));
 				break;
 			case 'c':
-				ConstraintChanges(&changes, ContractsWithAncestors(fact->relid, fact->ancestors),
-								  fact->relid, fact->objname, fact->contype, fact->colnames, NIL,
-								  NIL, fact->conbin ? list_make1(fact->conbin) : NIL);
+				KeyConstraintChanges(&changes, ContractsWithAncestors(fact->relid, fact->ancestors),
+									 fact->relid, fact->objname, fact->contype, fact->colnames, NIL);
+				if (fact->contype == CONSTRAINT_CHECK && fact->conbin)
+					foreach(lc2, ContractsWithAncestors(fact->relid, fact->ancestors))
+					{
+						List	   *dropped = NIL;
+						DroppedCheck *self = NULL;
+						ListCell   *lcf;
+
+						/* the CHECKs of the relation this statement dropped, together */
+						foreach(lcf, facts)
+						{
+							DropFact   *other = lfirst(lcf);
+							DroppedCheck *d;
+
+							if (other->kind != 'c' || other->contype != CONSTRAINT_CHECK ||
+								other->relid != fact->relid || other->conbin == NULL)
+								continue;
+							d = palloc0(sizeof(DroppedCheck));
+							d->name = other->objname;
+							d->bin = other->conbin;
+							dropped = lappend(dropped, d);
+							if (other == fact)
+								self = d;
+						}
+						DroppedChecksTake(lfirst(lc2), fact->relid, dropped, NIL);
+						CheckChange(&changes, lfirst(lc2), fact->relid, self, fact->objname);
+					}
 				break;
 			case 'i':
 				foreach(lc2, ContractsWithAncestors(fact->relid, fact->ancestors))
