@@ -7,9 +7,9 @@
  *
  * - ProcessUtility_hook (chained) inspects ALTER TABLE / ALTER VIEW /
  *   ALTER MATERIALIZED VIEW / ALTER FOREIGN TABLE, RENAME, SET SCHEMA,
- *   ALTER SCHEMA RENAME and CREATE OR REPLACE VIEW before they run.  It first
- *   takes the lock the command itself would take (so that a contract
- *   published concurrently is seen once it commits), then compares the
+ *   ALTER SCHEMA RENAME, ALTER DOMAIN and CREATE OR REPLACE VIEW before they
+ *   run.  It first takes the lock the command itself would take (so that a
+ *   contract published concurrently is seen once it commits), then compares the
  *   statement with the contracts of the relation, its ancestors (partitions
  *   and inheritance children are guarded by their parent's contract) and,
  *   for recursing commands, its descendants.
@@ -44,6 +44,7 @@
 #include "catalog/objectaccess.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_constraint.h"
+#include "catalog/pg_depend.h"
 #include "catalog/pg_extension.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_inherits.h"
@@ -567,6 +568,105 @@ EnforcesPromisedUnique(GuardContract *contract, Oid relid, List *columns, List *
 	return false;
 }
 
+/* Whether a type is a domain that is NOT NULL, itself or through the domains beneath it, one ignored */
+static bool
+DomainNotNull(Oid typid, Oid ignored)
+{
+	for (int depth = 0; depth < 100; depth++)
+	{
+		HeapTuple	tuple = SearchSysCache1(TYPEOID, ObjectIdGetDatum(typid));
+		Form_pg_type typ;
+		bool		notnull;
+		bool		domain;
+
+		if (!HeapTupleIsValid(tuple))
+			return false;
+		typ = (Form_pg_type) GETSTRUCT(tuple);
+		domain = typ->typtype == TYPTYPE_DOMAIN;
+		notnull = domain && typ->typnotnull && typid != ignored;
+		typid = typ->typbasetype;
+		ReleaseSysCache(tuple);
+		if (!domain)
+			return false;
+		if (notnull)
+			return true;
+	}
+	return false;
+}
+
+/* Mutator: the VALUE of a domain CHECK becomes the column (context: its Var) */
+static Node *
+DomainValueToColumn(Node *node, void *context)
+{
+	if (node == NULL)
+		return NULL;
+	if (IsA(node, CoerceToDomainValue))
+	{
+		CoerceToDomainValue *value = (CoerceToDomainValue *) node;
+		Var		   *var = copyObject((Var *) context);
+
+		if (value->typeId == var->vartype)
+			return (Node *) var;
+		return (Node *) makeRelabelType((Expr *) var, value->typeId, value->typeMod,
+										value->collation, COERCE_IMPLICIT_CAST);
+	}
+	return expression_tree_mutator(node, DomainValueToColumn, context);
+}
+
+/*
+ * The validated CHECK constraints of a column's domain and of the domains
+ * beneath it (but the excepted one), as expressions over the column (node
+ * strings, for the prover)
+ */
+static List *
+DomainChecks(Oid relid, AttrNumber attnum, Oid except)
+{
+	Oid			typid;
+	int32		typmod;
+	Oid			collid;
+	Var		   *var;
+	List	   *result = NIL;
+	Relation	conrel;
+
+	get_atttypetypmodcoll(relid, attnum, &typid, &typmod, &collid);
+	if (get_typtype(typid) != TYPTYPE_DOMAIN)
+		return NIL;
+	var = makeVar(1, attnum, typid, typmod, collid, 0);
+	conrel = table_open(ConstraintRelationId, AccessShareLock);
+	for (int depth = 0; depth < 100 && get_typtype(typid) == TYPTYPE_DOMAIN; depth++)
+	{
+		ScanKeyData key;
+		SysScanDesc scan;
+		HeapTuple	tuple;
+
+		ScanKeyInit(&key, Anum_pg_constraint_contypid, BTEqualStrategyNumber, F_OIDEQ,
+					ObjectIdGetDatum(typid));
+		scan = systable_beginscan(conrel, ConstraintTypidIndexId, true, NULL, 1, &key);
+		while (HeapTupleIsValid(tuple = systable_getnext(scan)))
+		{
+			Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tuple);
+			bool		isnull;
+			Datum		d;
+
+			if (con->contype != CONSTRAINT_CHECK || !con->convalidated || con->oid == except)
+				continue;
+			d = heap_getattr(tuple, Anum_pg_constraint_conbin, RelationGetDescr(conrel), &isnull);
+			if (!isnull)
+				result = lappend(result,
+								 nodeToString(DomainValueToColumn(stringToNode(TextDatumGetCString(d)),
+																  var)));
+		}
+		systable_endscan(scan);
+		tuple = SearchSysCache1(TYPEOID, ObjectIdGetDatum(typid));
+		if (!HeapTupleIsValid(tuple))
+			break;
+		typid = ((Form_pg_type) GETSTRUCT(tuple))->typbasetype;
+		ReleaseSysCache(tuple);
+	}
+	table_close(conrel, AccessShareLock);
+	return result;
+}
+
 /* The rules of a contract field as (kind, row predicate) String lists */
 static void
 FieldRules(GuardField *field, Oid relid, AttrNumber attnum, List **kinds, List **preds)
@@ -577,11 +677,12 @@ FieldRules(GuardField *field, Oid relid, AttrNumber attnum, List **kinds, List *
 	{
 		HeapTuple	atttup = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(attnum));
 		bool		notnull = HeapTupleIsValid(atttup) &&
-			((Form_pg_attribute) GETSTRUCT(atttup))->attnotnull;
+			(((Form_pg_attribute) GETSTRUCT(atttup))->attnotnull ||
+			 DomainNotNull(((Form_pg_attribute) GETSTRUCT(atttup))->atttypid, InvalidOid));
 
 		if (HeapTupleIsValid(atttup))
 			ReleaseSysCache(atttup);
-		/* a declared NOT NULL enforces it whatever the CHECKs say */
+		/* a declared NOT NULL (or the domain's) enforces it whatever the CHECKs say */
 		if (!notnull)
 		{
 			*kinds = lappend(*kinds, makeString("NOT NULL"));
@@ -625,6 +726,7 @@ DroppedChecksTake(GuardContract *contract, Oid relid, List *dropped, List *added
 		GuardField *field = lfirst(lc);
 		List	   *kinds;
 		List	   *preds;
+		List	   *domain;
 		ListCell   *lck;
 		ListCell   *lcp;
 		AttrNumber	attnum = get_attnum(relid, field->name);
@@ -632,6 +734,8 @@ DroppedChecksTake(GuardContract *contract, Oid relid, List *dropped, List *added
 		if (attnum == InvalidAttrNumber)
 			continue;
 		FieldRules(field, relid, attnum, &kinds, &preds);
+		/* the column's domain enforces what its CHECKs say, before and after */
+		domain = DomainChecks(relid, attnum, InvalidOid);
 		forboth(lck, kinds, lcp, preds)
 		{
 			const char *pred = strVal(lfirst(lcp));
@@ -639,7 +743,8 @@ DroppedChecksTake(GuardContract *contract, Oid relid, List *dropped, List *added
 			bool		charged = false;
 			ListCell   *lcd;
 
-			if (!ConstraintsProve(rel, pred, NIL, bins) || ConstraintsProve(rel, pred, names, added))
+			if (!ConstraintsProve(rel, pred, NIL, list_concat_copy(bins, domain)) ||
+				ConstraintsProve(rel, pred, names, list_concat_copy(added, domain)))
 				continue;
 			rule = psprintf("%s of column \"%s\"", strVal(lfirst(lck)), field->name);
 			/* the dropped constraints that alone would keep the rule */
@@ -647,10 +752,10 @@ DroppedChecksTake(GuardContract *contract, Oid relid, List *dropped, List *added
 			{
 				DroppedCheck *d = lfirst(lcd);
 				List	   *excluded = names;
-				List	   *extra = added;
+				List	   *extra = list_concat_copy(added, domain);
 
 				if (d->bin)
-					extra = lappend(list_copy(added), d->bin);
+					extra = lappend(extra, d->bin);
 				else
 					excluded = list_delete(list_copy(names), makeString(d->name));
 				if (ConstraintsProve(rel, pred, excluded, extra))
@@ -981,6 +1086,53 @@ TypedTables(Oid typeoid)
 	return result;
 }
 
+/*
+ * The rules of a field (NOT NULL, min, max, enum, pattern) that the column's
+ * domains enforce and nothing else would once the column changes from its
+ * domain to a type that is not one, as "NOT NULL, max" or NULL
+ */
+static char *
+DomainRulesLost(GuardField *field, Oid relid, AttrNumber attnum, Oid newtype)
+{
+	Relation	rel;
+	List	   *kinds;
+	List	   *preds;
+	List	   *domain;
+	ListCell   *lck;
+	ListCell   *lcp;
+	StringInfoData rules;
+	HeapTuple	atttup;
+	bool		attnotnull = false;
+	Oid			oldtype = InvalidOid;
+
+	if (get_typtype(newtype) == TYPTYPE_DOMAIN)
+		return NULL;			/* a contract's type is never one: refused as a type change */
+	atttup = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(attnum));
+	if (HeapTupleIsValid(atttup))
+	{
+		attnotnull = ((Form_pg_attribute) GETSTRUCT(atttup))->attnotnull;
+		oldtype = ((Form_pg_attribute) GETSTRUCT(atttup))->atttypid;
+		ReleaseSysCache(atttup);
+	}
+	initStringInfo(&rules);
+	rel = relation_open(relid, AccessShareLock);
+	if (field->not_null && !attnotnull && DomainNotNull(oldtype, InvalidOid) &&
+		!ConstraintsProve(rel, psprintf("%s IS NOT NULL", quote_identifier(field->name)), NIL, NIL))
+		appendStringInfoString(&rules, "NOT NULL");
+	FieldRules(field, relid, attnum, &kinds, &preds);
+	domain = DomainChecks(relid, attnum, InvalidOid);
+	forboth(lck, kinds, lcp, preds)
+	{
+		const char *pred = strVal(lfirst(lcp));
+
+		if (domain != NIL && ConstraintsProve(rel, pred, NIL, domain) &&
+			!ConstraintsProve(rel, pred, NIL, NIL))
+			appendStringInfo(&rules, "%s%s", rules.len > 0 ? ", " : "", strVal(lfirst(lck)));
+	}
+	relation_close(rel, AccessShareLock);
+	return rules.len > 0 ? rules.data : NULL;
+}
+
 /* Changes made by ALTER TABLE subcommands */
 static List *
 CheckAlterTable(AlterTableStmt *stmt)
@@ -1084,6 +1236,17 @@ CheckAlterTable(AlterTableStmt *stmt)
 												   cmd->name, DescribeRelation(rel),
 												   format_type_with_typemod(oldtype, oldmod),
 												   format_type_with_typemod(newtype, newmod)));
+							else if (newtype != oldtype && get_typtype(oldtype) == TYPTYPE_DOMAIN)
+							{
+								char	   *lost = DomainRulesLost(field, rel, attnum, newtype);
+
+								if (lost)
+									AddChange(&changes, contract, false,
+											  psprintf("column \"%s\" of %s would change type from %s to %s (its domain enforces %s)",
+													   cmd->name, DescribeRelation(rel),
+													   format_type_with_typemod(oldtype, oldmod),
+													   format_type_with_typemod(newtype, newmod), lost));
+							}
 						}
 						break;
 					case AT_DropNotNull:
@@ -1351,6 +1514,182 @@ CheckReplaceView(ViewStmt *stmt, const char *queryString, PlannedStmt *pstmt)
 				AddChange(&changes, contract, false,
 						  psprintf("column \"%s\" of %s would be removed",
 								   field->name, DescribeRelation(relid)));
+		}
+	}
+	return changes;
+}
+
+/* "domain "s.d"", for messages */
+static char *
+DescribeDomain(Oid domoid)
+{
+	HeapTuple	tuple = SearchSysCache1(TYPEOID, ObjectIdGetDatum(domoid));
+	char	   *result;
+
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cache lookup failed for type %u", domoid);
+	result = psprintf("domain \"%s.%s\"",
+					  get_namespace_name(((Form_pg_type) GETSTRUCT(tuple))->typnamespace),
+					  NameStr(((Form_pg_type) GETSTRUCT(tuple))->typname));
+	ReleaseSysCache(tuple);
+	return result;
+}
+
+/*
+ * Columns of tables and foreign tables whose type is a domain or a domain
+ * over it, as parallel lists of relation OIDs and attribute numbers
+ */
+static void
+DomainColumns(Oid domoid, List **relids, List **attnums)
+{
+	List	   *todo = list_make1_oid(domoid);
+	List	   *seen = NIL;
+	Relation	dep = table_open(DependRelationId, AccessShareLock);
+
+	*relids = NIL;
+	*attnums = NIL;
+	while (todo != NIL)
+	{
+		Oid			typid = linitial_oid(todo);
+		ScanKeyData key[2];
+		SysScanDesc scan;
+		HeapTuple	tuple;
+
+		todo = list_delete_first(todo);
+		if (list_member_oid(seen, typid) || list_length(seen) >= 1000)
+			continue;
+		seen = lappend_oid(seen, typid);
+		ScanKeyInit(&key[0], Anum_pg_depend_refclassid, BTEqualStrategyNumber, F_OIDEQ,
+					ObjectIdGetDatum(TypeRelationId));
+		ScanKeyInit(&key[1], Anum_pg_depend_refobjid, BTEqualStrategyNumber, F_OIDEQ,
+					ObjectIdGetDatum(typid));
+		scan = systable_beginscan(dep, DependReferenceIndexId, true, NULL, 2, key);
+		while (HeapTupleIsValid(tuple = systable_getnext(scan)))
+		{
+			Form_pg_depend d = (Form_pg_depend) GETSTRUCT(tuple);
+			char		relkind;
+
+			if (d->classid == TypeRelationId && get_typtype(d->objid) == TYPTYPE_DOMAIN)
+				todo = lappend_oid(todo, d->objid);		/* a domain over this one */
+			else if (d->classid == RelationRelationId && d->objsubid > 0 &&
+					 ((relkind = get_rel_relkind(d->objid)) == RELKIND_RELATION ||
+					  relkind == RELKIND_PARTITIONED_TABLE || relkind == RELKIND_FOREIGN_TABLE) &&
+					 get_atttype(d->objid, d->objsubid) == typid)
+			{
+				*relids = lappend_oid(*relids, d->objid);
+				*attnums = lappend_int(*attnums, d->objsubid);
+			}
+		}
+		systable_endscan(scan);
+	}
+	table_close(dep, AccessShareLock);
+}
+
+/*
+ * Changes made by ALTER DOMAIN ... DROP NOT NULL and ALTER DOMAIN ... DROP
+ * CONSTRAINT to the contracted columns of that domain (or of a domain over
+ * it): a promised NOT NULL that nothing else enforces, a rule (min, max,
+ * enum, pattern, NOT NULL) the domain's CHECK proved and the remaining
+ * CHECKs of the column's table and domains do not.  The other ALTER DOMAIN
+ * forms tighten (ADD CONSTRAINT, SET NOT NULL) or touch nothing a contract
+ * states (defaults, owner, names: the guard compares types by OID).
+ */
+static List *
+CheckAlterDomain(AlterDomainStmt *stmt)
+{
+	List	   *changes = NIL;
+	Oid			domoid;
+	Oid			conoid = InvalidOid;
+	char	   *domname;
+	List	   *relids;
+	List	   *attnums;
+	ListCell   *lc;
+	ListCell   *lc2;
+
+	if (stmt->subtype != 'N' && stmt->subtype != 'X')
+		return NIL;
+	domoid = LookupTypeNameOid(NULL, makeTypeNameFromNameList(stmt->typeName), true);
+	/* a role that may not alter it hears so from PostgreSQL */
+	if (!OidIsValid(domoid) || get_typtype(domoid) != TYPTYPE_DOMAIN ||
+		!pg_type_ownercheck(domoid, GetUserId()))
+		return NIL;
+	if (stmt->subtype == 'X')
+	{
+		conoid = get_domain_constraint_oid(domoid, stmt->name, true);
+		if (!OidIsValid(conoid))
+			return NIL;
+	}
+	else if (!DomainNotNull(domoid, InvalidOid) || DomainNotNull(domoid, domoid))
+		return NIL;				/* not NOT NULL, or still NOT NULL beneath */
+	DomainColumns(domoid, &relids, &attnums);
+	if (relids == NIL)
+		return NIL;
+	/* like DDL on the tables: wait for contract activations in flight */
+	foreach(lc, relids)
+		LockRelationOid(lfirst_oid(lc), ShareUpdateExclusiveLock);
+	EnsureGuardCache(GuardExtension());
+	if (GuardEmpty())
+		return NIL;
+	domname = DescribeDomain(domoid);
+	forboth(lc, relids, lc2, attnums)
+	{
+		Oid			relid = lfirst_oid(lc);
+		AttrNumber	attnum = (AttrNumber) lfirst_int(lc2);
+		char	   *attname = get_attname(relid, attnum, true);
+		ListCell   *lcc;
+
+		if (attname == NULL)
+			continue;
+		foreach(lcc, ContractsWithAncestors(relid, RelationAncestors(relid)))
+		{
+			GuardContract *contract = lfirst(lcc);
+			GuardField *field = ContractField(contract, attname);
+			Relation	rel;
+
+			if (field == NULL)
+				continue;
+			rel = relation_open(relid, AccessShareLock);
+			if (stmt->subtype == 'N')
+			{
+				HeapTuple	atttup = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid),
+													 Int16GetDatum(attnum));
+				bool		notnull = HeapTupleIsValid(atttup) &&
+					((Form_pg_attribute) GETSTRUCT(atttup))->attnotnull;
+
+				if (HeapTupleIsValid(atttup))
+					ReleaseSysCache(atttup);
+				if (field->not_null && !notnull &&
+					!ConstraintsProve(rel, psprintf("%s IS NOT NULL", quote_identifier(attname)), NIL,
+									  DomainChecks(relid, attnum, InvalidOid)))
+					AddChange(&changes, contract, false,
+							  psprintf("column \"%s\" of %s would lose its NOT NULL constraint (%s drops NOT NULL)",
+									   attname, DescribeRelation(relid), domname));
+			}
+			else
+			{
+				List	   *kinds;
+				List	   *preds;
+				List	   *before = DomainChecks(relid, attnum, InvalidOid);
+				List	   *after = DomainChecks(relid, attnum, conoid);
+				ListCell   *lck;
+				ListCell   *lcp;
+				StringInfoData rules;
+
+				initStringInfo(&rules);
+				FieldRules(field, relid, attnum, &kinds, &preds);
+				forboth(lck, kinds, lcp, preds)
+				{
+					const char *pred = strVal(lfirst(lcp));
+
+					if (ConstraintsProve(rel, pred, NIL, before) && !ConstraintsProve(rel, pred, NIL, after))
+						appendStringInfo(&rules, "%s%s", rules.len > 0 ? ", " : "", strVal(lfirst(lck)));
+				}
+				if (rules.len > 0)
+					AddChange(&changes, contract, false,
+							  psprintf("check constraint \"%s\" of %s would be dropped (it enforces %s of column \"%s\" of %s)",
+									   stmt->name, domname, rules.data, attname, DescribeRelation(relid)));
+			}
+			relation_close(rel, AccessShareLock);
 		}
 	}
 	return changes;
@@ -1781,6 +2120,7 @@ GuardedStatement(Node *parsetree)
 		case T_ViewStmt:
 		case T_DropStmt:
 		case T_DropOwnedStmt:
+		case T_AlterDomainStmt:
 			return true;
 		default:
 			return false;
@@ -1836,6 +2176,9 @@ GuardProcessUtility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTr
 				break;
 			case T_ViewStmt:
 				changes = CheckReplaceView((ViewStmt *) parsetree, queryString, pstmt);
+				break;
+			case T_AlterDomainStmt:
+				changes = CheckAlterDomain((AlterDomainStmt *) parsetree);
 				break;
 			case T_DropStmt:
 				/* drops are seen object by object through OAT_DROP ... */
