@@ -568,6 +568,24 @@ EnforcesPromisedUnique(GuardContract *contract, Oid relid, List *columns, List *
 	return false;
 }
 
+/*
+ * ConstraintsProve with search_path pinned: the contract's rule predicates
+ * are SQL text, and the caller's search_path must not resolve their
+ * operators to ones planted to make every rule unprovable
+ */
+static bool
+GuardProve(Relation rel, const char *predicate, List *excluded, List *extra)
+{
+	int			nestlevel = NewGUCNestLevel();
+	bool		result;
+
+	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	result = ConstraintsProve(rel, predicate, excluded, extra);
+	AtEOXact_GUC(true, nestlevel);
+	return result;
+}
+
 /* Whether a type is a domain that is NOT NULL, itself or through the domains beneath it, one ignored */
 static bool
 DomainNotNull(Oid typid, Oid ignored)
@@ -743,8 +761,8 @@ DroppedChecksTake(GuardContract *contract, Oid relid, List *dropped, List *added
 			bool		charged = false;
 			ListCell   *lcd;
 
-			if (!ConstraintsProve(rel, pred, NIL, list_concat_copy(bins, domain)) ||
-				ConstraintsProve(rel, pred, names, list_concat_copy(added, domain)))
+			if (!GuardProve(rel, pred, NIL, list_concat_copy(bins, domain)) ||
+				GuardProve(rel, pred, names, list_concat_copy(added, domain)))
 				continue;
 			rule = psprintf("%s of column \"%s\"", strVal(lfirst(lck)), field->name);
 			/* the dropped constraints that alone would keep the rule */
@@ -758,7 +776,7 @@ DroppedChecksTake(GuardContract *contract, Oid relid, List *dropped, List *added
 					extra = lappend(extra, d->bin);
 				else
 					excluded = list_delete(list_copy(names), makeString(d->name));
-				if (ConstraintsProve(rel, pred, excluded, extra))
+				if (GuardProve(rel, pred, excluded, extra))
 				{
 					d->takes = lappend(d->takes, makeString(rule));
 					charged = true;
@@ -1117,7 +1135,7 @@ DomainRulesLost(GuardField *field, Oid relid, AttrNumber attnum, Oid newtype)
 	initStringInfo(&rules);
 	rel = relation_open(relid, AccessShareLock);
 	if (field->not_null && !attnotnull && DomainNotNull(oldtype, InvalidOid) &&
-		!ConstraintsProve(rel, psprintf("%s IS NOT NULL", quote_identifier(field->name)), NIL, NIL))
+		!GuardProve(rel, psprintf("%s IS NOT NULL", quote_identifier(field->name)), NIL, NIL))
 		appendStringInfoString(&rules, "NOT NULL");
 	FieldRules(field, relid, attnum, &kinds, &preds);
 	domain = DomainChecks(relid, attnum, InvalidOid);
@@ -1125,8 +1143,8 @@ DomainRulesLost(GuardField *field, Oid relid, AttrNumber attnum, Oid newtype)
 	{
 		const char *pred = strVal(lfirst(lcp));
 
-		if (domain != NIL && ConstraintsProve(rel, pred, NIL, domain) &&
-			!ConstraintsProve(rel, pred, NIL, NIL))
+		if (domain != NIL && GuardProve(rel, pred, NIL, domain) &&
+			!GuardProve(rel, pred, NIL, NIL))
 			appendStringInfo(&rules, "%s%s", rules.len > 0 ? ", " : "", strVal(lfirst(lck)));
 	}
 	relation_close(rel, AccessShareLock);
@@ -1659,7 +1677,7 @@ CheckAlterDomain(AlterDomainStmt *stmt)
 				if (HeapTupleIsValid(atttup))
 					ReleaseSysCache(atttup);
 				if (field->not_null && !notnull &&
-					!ConstraintsProve(rel, psprintf("%s IS NOT NULL", quote_identifier(attname)), NIL,
+					!GuardProve(rel, psprintf("%s IS NOT NULL", quote_identifier(attname)), NIL,
 									  DomainChecks(relid, attnum, InvalidOid)))
 					AddChange(&changes, contract, false,
 							  psprintf("column \"%s\" of %s would lose its NOT NULL constraint (%s drops NOT NULL)",
@@ -1681,7 +1699,7 @@ CheckAlterDomain(AlterDomainStmt *stmt)
 				{
 					const char *pred = strVal(lfirst(lcp));
 
-					if (ConstraintsProve(rel, pred, NIL, before) && !ConstraintsProve(rel, pred, NIL, after))
+					if (GuardProve(rel, pred, NIL, before) && !GuardProve(rel, pred, NIL, after))
 						appendStringInfo(&rules, "%s%s", rules.len > 0 ? ", " : "", strVal(lfirst(lck)));
 				}
 				if (rules.len > 0)
