@@ -62,14 +62,34 @@ INSERT INTO gc.orders (id, status, total, discount) VALUES (1, 'new', 500, 10);
 ALTER TABLE gc.orders DROP CONSTRAINT discount_max, ADD CONSTRAINT discount_small CHECK (discount <= 5);
 SELECT conname FROM pg_constraint WHERE conrelid = 'gc.orders'::regclass AND contype = 'c' ORDER BY conname;
 SELECT kind, column_name, expected FROM datamesh.verify_contract('gc-orders', '1.1.0') ORDER BY 1, 2;
+
+-- a partitioned table: the statement reaches every partition, each is judged
+-- with its own constraints, the added CHECK included
+CREATE TABLE gc.events (id int NOT NULL, day date NOT NULL,
+                        qty int CONSTRAINT qty_min CHECK (qty >= 1) CONSTRAINT qty_max CHECK (qty <= 10))
+    PARTITION BY RANGE (day);
+CREATE TABLE gc.events_jan PARTITION OF gc.events FOR VALUES FROM ('2024-01-01') TO ('2024-02-01');
+SELECT datamesh.register_product(jsonb_build_object('apiVersion', 'datamesh.io/v1', 'kind', 'DataProduct',
+    'metadata', jsonb_build_object('name', 'gc-events', 'domain', 'gc-shop', 'version', '1.0.0', 'owner', 'shop@example.com'),
+    'spec', jsonb_build_object('sla', jsonb_build_object('availability', '99%'),
+                               'output_ports', '[{"name": "t", "type": "table", "relation": "gc.events"}]'::jsonb))::text) ->> 'result' AS product;
+SELECT datamesh.publish_contract(E'apiVersion: datamesh.io/v1\nkind: DataContract\nmetadata: {product_id: gc-events, version: 1.0.0}\nschema:\n  definition:\n    fields:\n      - {name: id, type: int, required: true}\n      - {name: qty, type: int, min: 1, max: 10}\n') ->> 'result' AS contract;
+ALTER TABLE gc.events DROP CONSTRAINT qty_min, DROP CONSTRAINT qty_max;
+-- (qty > 0 does not prove qty >= 1: the prover does not reason about integers)
+ALTER TABLE gc.events DROP CONSTRAINT qty_min, ADD CONSTRAINT qty_positive CHECK (qty > 0);
+ALTER TABLE gc.events DROP CONSTRAINT qty_min, ADD CONSTRAINT qty_low CHECK (qty >= 2),
+    DROP CONSTRAINT qty_max, ADD CONSTRAINT qty_high CHECK (qty <= 5);
+SELECT conrelid::regclass, conname FROM pg_constraint WHERE conrelid IN ('gc.events'::regclass, 'gc.events_jan'::regclass)
+   AND contype = 'c' ORDER BY 1, 2;
 RESET ROLE;
 
-UPDATE datamesh.contracts SET status = 'retired' WHERE product_id = 'gc-orders';
+UPDATE datamesh.contracts SET status = 'retired' WHERE product_id IN ('gc-orders', 'gc-events');
 SET ROLE gc_owner;
 DROP SCHEMA gc CASCADE;
 RESET ROLE;
-DELETE FROM datamesh.contracts WHERE product_id = 'gc-orders';
+DELETE FROM datamesh.contracts WHERE product_id IN ('gc-orders', 'gc-events');
 SET ROLE gc_owner;
+SELECT datamesh.delete_product('gc-events');
 SELECT datamesh.delete_product('gc-orders');
 RESET ROLE;
 SELECT datamesh.drop_domain('gc-shop');
