@@ -1,10 +1,11 @@
 --
 -- The domain team's path of docs/guide-first-data-product.md, step by step
 -- as the guide writes it (each "-- N." is the guide's section N): roles and a
--- domain, a product from its manifest, its contract, the table scaffolded
--- from the contract, rows, validate_data, a breaking ALTER TABLE refused, a
--- new major contract version, column lineage to a derived product, the
--- standard policies and an analyst's access with masking.  It runs in its own
+-- domain, the table scaffolded from the contract document and rows, the
+-- product from its manifest, the contract published and its DDL,
+-- validate_data, a breaking ALTER TABLE refused, a new major contract
+-- version, column lineage to a derived product, the standard policies and an
+-- analyst's access with masking.  It runs in its own
 -- database so that no other test's policies or products take part.
 --
 \set regress_db :DBNAME
@@ -31,38 +32,9 @@ SELECT datamesh.create_domain('customer-domain', 'crm_team', 'Customer master da
 SELECT datamesh.create_domain('analytics-domain', 'bi_team', 'Analytics');
 RESET ROLE;
 
--- 2. Register the product from its manifest
+-- 2. Write the contract, scaffold the table from it
 SET ROLE crm_team;
-SELECT r->>'result' AS result, r->>'version' AS version, r->'warnings' AS warnings FROM datamesh.register_product($$
-apiVersion: datamesh.io/v1
-kind: DataProduct
-metadata:
-  name: raw-users
-  domain: customer-domain
-  owner: customer-team@company.com
-  version: 1.0.0
-  classification: internal
-  tags: [customer, pii, gdpr]
-spec:
-  description: Registered customers.
-  schema:
-    fields:
-      - {name: customer_id, type: bigint, required: true}
-      - {name: email, type: text, required: true, pii: true}
-      - {name: country, type: text, required: true}
-      - {name: signup_source, type: text}
-  output_ports:
-    - name: users-export
-      type: file
-      location: s3://customer-domain/users/
-      format: parquet
-  sla:
-    availability: 99.9%
-    freshness: 1 hour
-  retention: 1 year
-$$) r;
--- 3. Publish the contract
-SELECT jsonb_pretty(datamesh.publish_contract($$
+SELECT datamesh.scaffold_table_from_document($$
 apiVersion: datamesh.io/v1
 kind: DataContract
 metadata:
@@ -78,12 +50,9 @@ schema:
       - {name: signup_source, type: text, required: false}
 quality_rules:
   - {name: email_has_at, rule: "email LIKE '%@%'", severity: error}
-$$));
--- 4. Scaffold the table from the contract, load rows
-SELECT datamesh.contract_ddl('raw-users', '1.0.0', 'customer.users');
-SELECT datamesh.scaffold_table('raw-users', 'customer.users', '1.0.0');
+$$, 'customer.users');
 INSERT INTO customer.users VALUES (1, 'ann@example.com', 'DE', 'shop'), (2, 'bob@example.com', 'US', NULL), (3, 'carl-at-example', 'FR', 'app');
--- 5. Bind the contract to the table
+-- 3. Register the product from its manifest
 SELECT r->>'result' AS result, r->>'version' AS version, r->'warnings' AS warnings FROM datamesh.register_product($$
 apiVersion: datamesh.io/v1
 kind: DataProduct
@@ -91,7 +60,7 @@ metadata:
   name: raw-users
   domain: customer-domain
   owner: customer-team@company.com
-  version: 1.1.0
+  version: 1.0.0
   classification: internal
   tags: [customer, pii, gdpr]
 spec:
@@ -115,14 +84,13 @@ spec:
     freshness: 1 hour
   retention: 1 year
 $$) r;
+-- 4. Publish the contract
 SELECT jsonb_pretty(datamesh.publish_contract($$
 apiVersion: datamesh.io/v1
 kind: DataContract
 metadata:
   product_id: raw-users
-  version: 1.0.1
-  product_version: 1.1.0
-  port: users-table
+  version: 1.0.0
 schema:
   compatibility: backward
   definition:
@@ -134,6 +102,8 @@ schema:
 quality_rules:
   - {name: email_has_at, rule: "email LIKE '%@%'", severity: error}
 $$));
+-- 5. The table's DDL from the published contract
+SELECT datamesh.contract_ddl('raw-users');
 -- 6. Check the table and the data
 SELECT * FROM datamesh.verify_contract('raw-users');
 SELECT * FROM datamesh.validate_data('raw-users');
@@ -146,7 +116,6 @@ kind: DataContract
 metadata:
   product_id: raw-users
   version: 2.0.0
-  product_version: 1.1.0
 schema:
   compatibility: backward
   definition:
@@ -158,7 +127,6 @@ quality_rules:
   - {name: email_has_at, rule: "email LIKE '%@%'", severity: error}
 $$));
 SELECT datamesh.deprecate_contract('raw-users', '1.0.0');
-SELECT datamesh.deprecate_contract('raw-users', '1.0.1');
 ALTER TABLE customer.users DROP COLUMN signup_source;
 SELECT version, status, relation FROM datamesh.contracts WHERE product_id = 'raw-users' ORDER BY version;
 RESET ROLE;
@@ -180,7 +148,7 @@ spec:
   input_ports:
     - source: customer-domain.raw-users
       type: batch
-      version: "^1.1.0"
+      version: "^1.0.0"
   output_ports:
     - name: by-country
       type: table

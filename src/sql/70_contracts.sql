@@ -1243,6 +1243,26 @@ COMMENT ON FUNCTION datamesh._contract_evolution(pg_catalog.text, datamesh.semve
  * manage its domain; the product row is locked so that publishes of one
  * product serialize; nothing is written unless everything is valid.
  */
+-- Raise the error publish_contract raises for an invalid contract, if there are problems
+CREATE FUNCTION datamesh._raise_contract_problems(pid pg_catalog.text, problems pg_catalog.text[])
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+BEGIN
+    IF cardinality(problems) > 0 THEN
+        RAISE EXCEPTION '%: % problem%', CASE WHEN pid IS NULL THEN 'invalid data contract'
+                                  ELSE format('invalid data contract for data product "%s"', pid) END,
+                        cardinality(problems), CASE WHEN cardinality(problems) > 1 THEN 's' ELSE '' END
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = array_to_string(problems, E'\n'),
+                  HINT = 'Fix every listed problem; datamesh.validate_contract() checks a contract without publishing it.';
+    END IF;
+END
+$fn$;
+COMMENT ON FUNCTION datamesh._raise_contract_problems(pg_catalog.text, pg_catalog.text[]) IS
+    'internal: the error of publish_contract (and contract_ddl_from_document) for a contract with problems';
+
 CREATE FUNCTION datamesh._store_contract(doc pg_catalog.jsonb, caller pg_catalog.regrole,
                                          source_format pg_catalog.text, source_document pg_catalog.jsonb)
     RETURNS pg_catalog.jsonb
@@ -1328,14 +1348,7 @@ BEGIN
         END IF;
     END IF;
 
-    IF cardinality(problems) > 0 THEN
-        RAISE EXCEPTION '%: % problem%', CASE WHEN pid IS NULL THEN 'invalid data contract'
-                                  ELSE format('invalid data contract for data product "%s"', pid) END,
-                        cardinality(problems), CASE WHEN cardinality(problems) > 1 THEN 's' ELSE '' END
-            USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = array_to_string(problems, E'\n'),
-                  HINT = 'Fix every listed problem; datamesh.validate_contract() checks a contract without publishing it.';
-    END IF;
+    PERFORM datamesh._raise_contract_problems(pid, problems);
 
     ver := (c ->> 'version')::datamesh.semver;
     SELECT x.manifest, x.source_document, x.status INTO existing, existing_src, existing_status
@@ -1682,17 +1695,16 @@ $fn$;
 COMMENT ON FUNCTION datamesh._quote_relation_name(pg_catalog.text) IS
     'internal: quote a (schema-qualified) relation name for DDL, error if it is not one';
 
-CREATE FUNCTION datamesh.contract_ddl(product_id pg_catalog.text, version datamesh.semver DEFAULT NULL,
-                                      relation_name pg_catalog.text DEFAULT NULL)
+-- The CREATE TABLE DDL for a contract in column form (its fields as contract_fields rows in jsonb)
+CREATE FUNCTION datamesh._contract_ddl(product_id pg_catalog.text, version datamesh.semver,
+                                       primary_key pg_catalog.text[], uniqueness_constraints pg_catalog.jsonb,
+                                       description pg_catalog.text, fields pg_catalog.jsonb, rel pg_catalog.text)
     RETURNS pg_catalog.text
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
     AS $fn$
 DECLARE
-    v datamesh.semver := datamesh._contract_version(product_id, version);
-    c datamesh.contracts;
     f datamesh.contract_fields;
-    rel text;
     base text;
     cols text[] := '{}';
     cons text[] := '{}';
@@ -1701,20 +1713,10 @@ DECLARE
     u jsonb;
     i int := 0;
 BEGIN
-    SELECT * INTO c FROM datamesh.contracts x
-     WHERE x.product_id = contract_ddl.product_id AND x.version OPERATOR(datamesh.=) v;
-    IF relation_name IS NULL THEN
-        rel := CASE WHEN c.relation IS NOT NULL
-                    THEN (SELECT quote_ident(n.nspname) || '.' || quote_ident(r.relname)
-                            FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace WHERE r.oid = c.relation)
-                    ELSE quote_ident(replace(c.product_id, '-', '_')) END;
-    ELSE
-        rel := datamesh._quote_relation_name(relation_name);
-    END IF;
     base := (parse_ident(rel))[cardinality(parse_ident(rel))];
 
-    FOR f IN SELECT * FROM datamesh.contract_fields x
-              WHERE x.product_id = c.product_id AND x.version OPERATOR(datamesh.=) c.version ORDER BY x.ordinal LOOP
+    FOR f IN SELECT * FROM pg_catalog.jsonb_populate_recordset(NULL::datamesh.contract_fields, fields) x
+              ORDER BY x.ordinal LOOP
         col := format('%I %s', f.name, f.sql_type);
         IF f.default_value IS NOT NULL AND f.default_value <> 'null' THEN
             col := col || format(' DEFAULT %s', CASE WHEN jsonb_typeof(f.default_value) IN ('string', 'number', 'boolean')
@@ -1742,8 +1744,8 @@ BEGIN
         IF f.pattern IS NOT NULL THEN
             cons := cons || format('CONSTRAINT %I CHECK (%I::text ~ %L)', left(f.name, 54) || '_pattern', f.name, f.pattern);
         END IF;
-        IF f.is_unique AND NOT (f.is_primary_key AND cardinality(c.primary_key) = 1)
-           AND NOT EXISTS (SELECT FROM jsonb_array_elements(c.uniqueness_constraints) uc
+        IF f.is_unique AND NOT (f.is_primary_key AND cardinality(primary_key) = 1)
+           AND NOT EXISTS (SELECT FROM jsonb_array_elements(uniqueness_constraints) uc
                             WHERE uc.value = jsonb_build_array(f.name)) THEN
             cons := cons || format('CONSTRAINT %I UNIQUE (%I)', left(f.name, 56) || '_key', f.name);
         END IF;
@@ -1751,31 +1753,62 @@ BEGIN
             comments := comments || format('COMMENT ON COLUMN %s.%I IS %L;', rel, f.name, f.doc);
         END IF;
     END LOOP;
-    IF cardinality(c.primary_key) > 0 THEN
+    IF cardinality(primary_key) > 0 THEN
         cons := cons || format('CONSTRAINT %I PRIMARY KEY (%s)', left(base, 58) || '_pkey',
-                               (SELECT string_agg(quote_ident(k), ', ' ORDER BY o) FROM unnest(c.primary_key) WITH ORDINALITY AS x(k, o)));
+                               (SELECT string_agg(quote_ident(k), ', ' ORDER BY o) FROM unnest(primary_key) WITH ORDINALITY AS x(k, o)));
     END IF;
-    FOR u IN SELECT x FROM jsonb_array_elements(c.uniqueness_constraints) WITH ORDINALITY AS y(x, o) ORDER BY o LOOP
+    FOR u IN SELECT x FROM jsonb_array_elements(uniqueness_constraints) WITH ORDINALITY AS y(x, o) ORDER BY o LOOP
         i := i + 1;
-        CONTINUE WHEN ARRAY(SELECT jsonb_array_elements_text(u)) = c.primary_key;
+        CONTINUE WHEN ARRAY(SELECT jsonb_array_elements_text(u)) = primary_key;
         cons := cons || format('CONSTRAINT %I UNIQUE (%s)', left(base, 50) || '_unique_' || i,
                                (SELECT string_agg(quote_ident(k), ', ' ORDER BY o) FROM jsonb_array_elements_text(u) WITH ORDINALITY AS x(k, o)));
     END LOOP;
 
     RETURN format(E'CREATE TABLE %s (\n    %s\n);\n', rel, array_to_string(cols || cons, E',\n    '))
         || format(E'COMMENT ON TABLE %s IS %L;\n', rel,
-                  format('data product %s, contract version %s', c.product_id, c.version)
-                  || coalesce(': ' || (c.manifest #>> '{metadata,description}'), ''))
+                  format('data product %s, contract version %s', product_id, version)
+                  || coalesce(': ' || description, ''))
         || CASE WHEN cardinality(comments) > 0 THEN array_to_string(comments, E'\n') || E'\n' ELSE '' END;
+END
+$fn$;
+COMMENT ON FUNCTION datamesh._contract_ddl(pg_catalog.text, datamesh.semver, pg_catalog.text[], pg_catalog.jsonb, pg_catalog.text, pg_catalog.jsonb, pg_catalog.text) IS
+    'internal: CREATE TABLE statement for a contract in column form (contract_ddl, contract_ddl_from_document)';
+
+CREATE FUNCTION datamesh.contract_ddl(product_id pg_catalog.text, version datamesh.semver DEFAULT NULL,
+                                      relation_name pg_catalog.text DEFAULT NULL)
+    RETURNS pg_catalog.text
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+DECLARE
+    v datamesh.semver := datamesh._contract_version(product_id, version);
+    c datamesh.contracts;
+    rel text;
+BEGIN
+    SELECT * INTO c FROM datamesh.contracts x
+     WHERE x.product_id = contract_ddl.product_id AND x.version OPERATOR(datamesh.=) v;
+    IF relation_name IS NULL THEN
+        rel := CASE WHEN c.relation IS NOT NULL
+                    THEN (SELECT quote_ident(n.nspname) || '.' || quote_ident(r.relname)
+                            FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace WHERE r.oid = c.relation)
+                    ELSE quote_ident(replace(c.product_id, '-', '_')) END;
+    ELSE
+        rel := datamesh._quote_relation_name(relation_name);
+    END IF;
+    RETURN datamesh._contract_ddl(c.product_id, c.version, c.primary_key, c.uniqueness_constraints,
+                                  c.manifest #>> '{metadata,description}',
+                                  (SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY x.ordinal), '[]')
+                                     FROM datamesh.contract_fields x
+                                    WHERE x.product_id = c.product_id AND x.version OPERATOR(datamesh.=) c.version),
+                                  rel);
 END
 $fn$;
 COMMENT ON FUNCTION datamesh.contract_ddl(pg_catalog.text, datamesh.semver, pg_catalog.text) IS
     'CREATE TABLE statement (types, NOT NULL, defaults, CHECKs for min/max/enum/pattern, keys, comments from docs) for a contract version';
 
-CREATE FUNCTION datamesh.scaffold_table(product_id pg_catalog.text, relation_name pg_catalog.text,
-                                        version datamesh.semver DEFAULT NULL)
-    RETURNS pg_catalog.regclass
-    LANGUAGE plpgsql
+-- The schema and name of the table scaffold_table creates, error unless it is schema.name
+CREATE FUNCTION datamesh._scaffold_name(relation_name pg_catalog.text) RETURNS pg_catalog.text[]
+    LANGUAGE plpgsql IMMUTABLE
     SET search_path = pg_catalog, pg_temp
     AS $fn$
 DECLARE
@@ -1791,6 +1824,21 @@ BEGIN
             USING ERRCODE = 'invalid_schema_name',
                   HINT = 'Name the schema to create the table in, e.g. sales.orders.';
     END IF;
+    RETURN parts;
+END
+$fn$;
+COMMENT ON FUNCTION datamesh._scaffold_name(pg_catalog.text) IS
+    'internal: check the schema-qualified name of a table to scaffold and split it';
+
+CREATE FUNCTION datamesh.scaffold_table(product_id pg_catalog.text, relation_name pg_catalog.text,
+                                        version datamesh.semver DEFAULT NULL)
+    RETURNS pg_catalog.regclass
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+DECLARE
+    parts text[] := datamesh._scaffold_name(relation_name);
+BEGIN
     -- runs as the caller: the caller needs CREATE on the schema and owns the table
     EXECUTE datamesh.contract_ddl(product_id, version, relation_name);
     RETURN format('%I.%I', parts[1], parts[2])::regclass;
@@ -1798,6 +1846,59 @@ END
 $fn$;
 COMMENT ON FUNCTION datamesh.scaffold_table(pg_catalog.text, pg_catalog.text, datamesh.semver) IS
     'create a table from a contract version with contract_ddl, as the calling role (who needs CREATE on the schema and owns the table)';
+
+-- Scaffolding straight from a DataContract document, before anything is
+-- registered or published: a team writes the contract, creates the table from
+-- it, registers the product with an output port naming the table and then
+-- publishes the contract, which binds to that port.
+
+-- The CREATE TABLE DDL of an unpublished contract document (implementation of contract_ddl_from_document)
+CREATE FUNCTION datamesh._contract_ddl_from_document(contract pg_catalog.text, relation_name pg_catalog.text,
+                                                     caller pg_catalog.regrole)
+    RETURNS pg_catalog.text
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+DECLARE
+    doc jsonb := datamesh._parse_manifest(contract);
+    r jsonb := datamesh._check_contract(doc);
+    c jsonb := r -> 'contract';
+    pid text := c ->> 'product_id';
+BEGIN
+    -- the document checks of publish_contract, with its error; nothing is read or written
+    PERFORM datamesh._raise_contract_problems(pid, ARRAY(SELECT jsonb_array_elements_text(r -> 'problems')));
+    RETURN datamesh._contract_ddl(pid, (c ->> 'version')::datamesh.semver,
+                                  (SELECT x.primary_key FROM jsonb_to_record(c) AS x(primary_key text[])),
+                                  c -> 'uniqueness_constraints', doc #>> '{metadata,description}', r -> 'fields',
+                                  CASE WHEN relation_name IS NULL THEN quote_ident(replace(pid, '-', '_'))
+                                       ELSE datamesh._quote_relation_name(relation_name) END);
+END
+$fn$;
+COMMENT ON FUNCTION datamesh._contract_ddl_from_document(pg_catalog.text, pg_catalog.text, pg_catalog.regrole) IS
+    'internal: implementation of datamesh.contract_ddl_from_document';
+
+CREATE FUNCTION datamesh.contract_ddl_from_document(contract pg_catalog.text, relation_name pg_catalog.text DEFAULT NULL)
+    RETURNS pg_catalog.text
+    LANGUAGE C STABLE
+    AS 'MODULE_PATHNAME', 'datamesh_call_privileged';
+COMMENT ON FUNCTION datamesh.contract_ddl_from_document(pg_catalog.text, pg_catalog.text) IS
+    'CREATE TABLE statement for a DataContract document that is not published yet (checked like publish_contract checks it, nothing written)';
+
+CREATE FUNCTION datamesh.scaffold_table_from_document(contract pg_catalog.text, relation_name pg_catalog.text)
+    RETURNS pg_catalog.regclass
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+DECLARE
+    parts text[] := datamesh._scaffold_name(relation_name);
+BEGIN
+    -- runs as the caller: the caller needs CREATE on the schema and owns the table
+    EXECUTE datamesh.contract_ddl_from_document(contract, relation_name);
+    RETURN format('%I.%I', parts[1], parts[2])::regclass;
+END
+$fn$;
+COMMENT ON FUNCTION datamesh.scaffold_table_from_document(pg_catalog.text, pg_catalog.text) IS
+    'create a table from a DataContract document that is not published yet, as the calling role (who needs CREATE on the schema and owns the table)';
 
 REVOKE ALL ON FUNCTION datamesh.validate_contract(pg_catalog.text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION datamesh.get_contract(pg_catalog.text, datamesh.semver) FROM PUBLIC;
@@ -1811,3 +1912,10 @@ GRANT EXECUTE ON FUNCTION datamesh.contract_ddl(pg_catalog.text, datamesh.semver
 GRANT EXECUTE ON FUNCTION datamesh.scaffold_table(pg_catalog.text, pg_catalog.text, datamesh.semver) TO datamesh_reader;
 GRANT EXECUTE ON FUNCTION datamesh._contract_version(pg_catalog.text, datamesh.semver) TO datamesh_reader;
 GRANT EXECUTE ON FUNCTION datamesh._quote_relation_name(pg_catalog.text) TO datamesh_reader;
+GRANT EXECUTE ON FUNCTION datamesh._contract_ddl(pg_catalog.text, datamesh.semver, pg_catalog.text[], pg_catalog.jsonb, pg_catalog.text, pg_catalog.jsonb, pg_catalog.text) TO datamesh_reader;
+GRANT EXECUTE ON FUNCTION datamesh._scaffold_name(pg_catalog.text) TO datamesh_reader;
+REVOKE ALL ON FUNCTION datamesh.contract_ddl_from_document(pg_catalog.text, pg_catalog.text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION datamesh.scaffold_table_from_document(pg_catalog.text, pg_catalog.text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION datamesh._contract_ddl_from_document(pg_catalog.text, pg_catalog.text, pg_catalog.regrole) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION datamesh.contract_ddl_from_document(pg_catalog.text, pg_catalog.text) TO datamesh_reader;
+GRANT EXECUTE ON FUNCTION datamesh.scaffold_table_from_document(pg_catalog.text, pg_catalog.text) TO datamesh_reader;

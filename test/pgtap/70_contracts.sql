@@ -2,7 +2,7 @@
 -- and change contracts, who may read them; no direct writes).  Every attack
 -- runs as a role that should be refused.
 BEGIN;
-SELECT plan(61);
+SELECT plan(65);
 
 \i test/sql/pgtap_grant_temp.sql
 
@@ -36,6 +36,12 @@ SELECT is((SELECT prosecdef FROM pg_proc WHERE oid = 'datamesh.publish_contract(
           'publish_contract runs as its caller (trampoline)');
 SELECT is((SELECT prosecdef FROM pg_proc WHERE oid = 'datamesh.scaffold_table(text, text, datamesh.semver)'::regprocedure), false,
           'scaffold_table runs as its caller');
+SELECT has_function('datamesh', 'contract_ddl_from_document', ARRAY['text', 'text']);
+SELECT has_function('datamesh', 'scaffold_table_from_document', ARRAY['text', 'text']);
+SELECT is((SELECT prosecdef FROM pg_proc WHERE oid = 'datamesh.scaffold_table_from_document(text, text)'::regprocedure), false,
+          'scaffold_table_from_document runs as its caller');
+SELECT is((SELECT prosecdef FROM pg_proc WHERE oid = 'datamesh.contract_ddl_from_document(text, text)'::regprocedure), false,
+          'contract_ddl_from_document runs as its caller (trampoline)');
 SELECT is((SELECT count(*)::int FROM pg_proc p
             WHERE p.pronamespace = 'datamesh'::regnamespace AND p.proname LIKE '\_%contract%'
               AND has_function_privilege('public', p.oid, 'EXECUTE')), 0,
