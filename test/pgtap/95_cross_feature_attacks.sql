@@ -1,0 +1,143 @@
+-- Cross-feature attacks: a hostile domain owner, reader or pipeline trying
+-- to reach another domain through OpenLineage mapping, lineage, tags,
+-- policies and the audit log, forged callers, shadowing objects, diagram
+-- injection and unbounded inputs.
+BEGIN;
+SELECT plan(22);
+
+\i test/sql/pgtap_grant_temp.sql
+
+CREATE ROLE rx_admin NOLOGIN;
+GRANT datamesh_admin TO rx_admin;
+CREATE ROLE rx_alice NOLOGIN;
+CREATE ROLE rx_bob NOLOGIN;
+CREATE ROLE rx_ceo NOLOGIN;
+CREATE ROLE rx_ingest NOLOGIN;
+GRANT datamesh_lineage_ingest TO rx_ingest;
+
+CREATE FUNCTION pg_temp.manifest(name text, dom text, loc text DEFAULT NULL) RETURNS text
+LANGUAGE sql AS $$
+    SELECT jsonb_build_object('apiVersion', 'datamesh.io/v1', 'kind', 'DataProduct',
+        'metadata', jsonb_build_object('name', name, 'domain', dom, 'version', '1.0.0', 'owner', 'team@example.com'),
+        'spec', jsonb_build_object('output_ports', jsonb_build_array(
+            jsonb_build_object('name', 'main', 'type', 'file', 'location', coalesce(loc, 's3://rx/' || name))),
+            'schema', jsonb_build_object('fields', jsonb_build_array(
+                jsonb_build_object('name', 'email', 'type', 'string', 'pii', true),
+                jsonb_build_object('name', 'mail2', 'type', 'string'))),
+            'sla', jsonb_build_object('availability', '99%')))::text
+$$;
+GRANT EXECUTE ON FUNCTION pg_temp.manifest(text, text, text) TO PUBLIC;
+
+SET ROLE rx_admin;
+DO $$ BEGIN
+    PERFORM datamesh.create_domain('rx-a', 'rx_alice');
+    PERFORM datamesh.create_domain('rx-b', 'rx_bob');
+    PERFORM datamesh.set_principal_attributes('rx_ceo', '{"region": "US"}');
+END $$;
+RESET ROLE;
+SET ROLE rx_alice;
+DO $$ BEGIN PERFORM datamesh.register_product(pg_temp.manifest('rx-users', 'rx-a')); END $$;
+RESET ROLE;
+SET ROLE rx_bob;
+DO $$ BEGIN PERFORM datamesh.register_product(pg_temp.manifest('rx-report', 'rx-b')); END $$;
+RESET ROLE;
+
+-- 1. internal functions: no privileged (SECURITY DEFINER) datamesh._* function
+-- is executable by anyone but the extension owner; every SQL function is pinned
+SELECT is_empty($$
+    SELECT p.oid::regprocedure::text FROM pg_proc p
+     WHERE p.pronamespace = 'datamesh'::regnamespace AND p.proname LIKE '\_%' AND p.prosecdef
+       AND (p.proacl IS NULL
+            OR EXISTS (SELECT FROM aclexplode(p.proacl) a
+                        WHERE a.privilege_type = 'EXECUTE' AND a.grantee <> p.proowner))$$,
+    'no SECURITY DEFINER internal function is executable by PUBLIC or any role but its owner');
+SELECT is_empty($$
+    SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+     WHERE p.pronamespace = 'datamesh'::regnamespace AND l.lanname IN ('sql', 'plpgsql')
+       AND NOT coalesce(p.proconfig @> ARRAY['search_path=pg_catalog, pg_temp'], false)$$,
+    'every SQL and PL/pgSQL function pins search_path');
+SELECT is_empty($$
+    SELECT p.oid::regprocedure::text FROM pg_proc p
+     WHERE p.pronamespace = 'datamesh'::regnamespace AND p.prosecdef
+       AND p.prolang = (SELECT oid FROM pg_language WHERE lanname = 'c')$$,
+    'no C function runs as its owner (C trampolines run as the caller)');
+
+-- 2. OpenLineage mapping hijack: a port claiming another domain's location
+-- would make events about that product's dataset map to the attacker's product
+SET ROLE rx_bob;
+SELECT throws_ok($$SELECT datamesh.register_product(pg_temp.manifest('a-rx-hijack', 'rx-b', 's3://rx/rx-users/'))$$, '22023',
+    NULL, 'a domain owner cannot claim the output location of another domain''s product');
+SELECT ok(datamesh.validate_product(pg_temp.manifest('a-rx-hijack', 'rx-b', 's3://rx/rx-users'))::text
+          LIKE '%is the location of data product \\"rx-users\\" of another domain%',
+    'validate_product reports it too');
+SELECT throws_ok($$SELECT datamesh.register_product(pg_temp.manifest('a-rx-pg', 'rx-b', 'postgres://db/public.secret'))$$, '22023',
+    NULL, 'nor claim an in-database dataset through a file port, without owning its relation');
+RESET ROLE;
+SET ROLE rx_alice;
+SELECT lives_ok($$SELECT datamesh.register_product(pg_temp.manifest('rx-users-copy', 'rx-a', 's3://rx/rx-users'))$$,
+    'the owning domain may publish the location twice');
+RESET ROLE;
+
+SET ROLE rx_ingest;
+SELECT is(datamesh.ingest_openlineage($j${"eventTime": "2026-01-01T00:00:00Z", "eventType": "COMPLETE",
+    "run": {"runId": "3f1f5a36-0b4c-4c3e-9b0e-1f0e3f1f5a36"},
+    "job": {"namespace": "x\"]\nclick n0 \"javascript:alert(1)\"\n%%", "name": "j\"];evil"},
+    "inputs": [{"namespace": "s3://rx", "name": "rx-users"}],
+    "outputs": [{"namespace": "s3://rx", "name": "rx-report", "facets": {"columnLineage": {"fields": {"mail2": {"inputFields": [
+        {"namespace": "s3://rx", "name": "rx-users", "field": "email", "transformations": [{"type": "DIRECT", "subtype": "IDENTITY"}]}]}}}}}]}$j$)
+    #>> '{inputs,0,product_id}', 'rx-users', 'the observed dataset maps to its owner''s product');
+RESET ROLE;
+
+-- 3. lineage and tags across domains
+SET ROLE rx_bob;
+SELECT throws_ok($$SELECT datamesh.set_column_tags('rx-users', 'email', '{}')$$, '42501', NULL,
+    'a domain owner cannot untag another domain''s column');
+SELECT throws_ok($$SELECT datamesh.add_column_lineage('rx-report', 'mail2', 'rx-users', 'email', 'hash', block_propagation => true)$$,
+    '42501', NULL, 'nor declare lineage into another domain''s product');
+SELECT lives_ok($$SELECT datamesh.add_column_lineage('rx-users', 'email', 'rx-report', 'mail2', 'hash', block_propagation => true)$$,
+    'he declares a hash edge into his own product');
+SELECT ok((datamesh.effective_classification('rx-report', 'mail2') ->> 'pii')::boolean,
+    'a declared hash edge does not cancel the observed identity edge: the PII still arrives');
+RESET ROLE;
+
+-- 4. principal attributes through decisions: a domain policy testing another
+-- role's attributes would read them one bit at a time
+SET ROLE rx_bob;
+SELECT lives_ok($$SELECT datamesh.create_policy(name => 'probe', kind => 'access', effect => 'deny', domain => 'rx-b',
+                                                 condition => $c$user.region == 'US'$c$)$$,
+    'a domain owner writes a policy over user attributes');
+SELECT throws_ok($$SELECT datamesh.evaluate('rx_ceo', 'query', 'rx-report')$$, '42501',
+    'permission denied to evaluate policies for role "rx_ceo"',
+    'but cannot ask for decisions about a role he is not a member of');
+SELECT is(datamesh.evaluate('rx_bob', 'query', 'rx-report') ->> 'principal', 'rx_bob', 'he asks for his own');
+-- a temporary table shadowing a datamesh table changes nothing
+CREATE TEMP TABLE principal_attributes (role regrole, attributes jsonb);
+INSERT INTO principal_attributes VALUES ('rx_bob', '{"region": "US"}');
+CREATE TEMP TABLE policies (id text);
+SELECT is(datamesh.evaluate('rx_bob', 'query', 'rx-report') #>> '{policies_applied,0,reason}',
+    'evaluation error, fail closed: attribute "user.region" is absent',
+    'temporary tables named like datamesh tables are not read by decisions');
+RESET ROLE;
+SET ROLE rx_admin;
+SELECT is(datamesh.evaluate('rx_ceo', 'query', 'rx-report') ->> 'decision', 'deny', 'administrators evaluate for every role');
+-- 5. the audit log is not writable by COPY either
+SELECT throws_ok($$COPY datamesh.policy_audit (principal, action, product_id, decision) FROM PROGRAM 'true'$$, '42501', NULL,
+    'an administrator cannot COPY rows into the audit log');
+RESET ROLE;
+
+-- 6. diagrams: hostile OpenLineage names stay inside their quoted labels
+SELECT unalike(datamesh.lineage_mermaid('rx-report'), E'%\nclick%', 'a job name cannot add Mermaid statements');
+SELECT doesnt_match(datamesh.lineage_dot('rx-report'), '[^\\]"\];evil', 'nor close a DOT label');
+
+-- 7. bounded inputs: a cyclic event and huge limits end cleanly
+SET ROLE rx_ingest;
+SELECT lives_ok($$SELECT datamesh.ingest_openlineage($j${"eventTime": "2026-01-01T00:00:01Z",
+    "run": {"runId": "4f1f5a36-0b4c-4c3e-9b0e-1f0e3f1f5a36"}, "job": {"namespace": "rx", "name": "loop"},
+    "inputs": [{"namespace": "s3://rx", "name": "rx-report"}], "outputs": [{"namespace": "s3://rx", "name": "rx-users"}]}$j$)$$,
+    'an event closing a cycle is recorded');
+RESET ROLE;
+SELECT cmp_ok((SELECT count(*)::int FROM datamesh.lineage('rx-users', 'downstream', 2147483647, 2147483647)), '<', 100,
+    'traversal of a cycle with huge limits terminates');
+
+SELECT * FROM finish();
+ROLLBACK;
