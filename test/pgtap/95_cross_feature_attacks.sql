@@ -3,7 +3,8 @@
 -- policies and the audit log, forged callers, shadowing objects, diagram
 -- injection and unbounded inputs.
 BEGIN;
-SELECT plan(22);
+SET client_min_messages = warning;
+SELECT plan(27);
 
 \i test/sql/pgtap_grant_temp.sql
 
@@ -138,6 +139,41 @@ SELECT lives_ok($$SELECT datamesh.ingest_openlineage($j${"eventTime": "2026-01-0
 RESET ROLE;
 SELECT cmp_ok((SELECT count(*)::int FROM datamesh.lineage('rx-users', 'downstream', 2147483647, 2147483647)), '<', 100,
     'traversal of a cycle with huge limits terminates');
+
+-- 8. the breaking-DDL guard against the owner of a type or collation a
+-- contracted column uses (he owns neither the table nor the domain)
+CREATE ROLE rx_typeowner NOLOGIN;
+CREATE SCHEMA rx AUTHORIZATION rx_alice;
+GRANT USAGE ON SCHEMA rx TO rx_typeowner;
+CREATE TYPE rx.mood AS ENUM ('calm', 'angry');
+ALTER TYPE rx.mood OWNER TO rx_typeowner;
+CREATE COLLATION rx.coll (provider = libc, locale = 'C');
+ALTER COLLATION rx.coll OWNER TO rx_typeowner;
+SET ROLE rx_alice;
+CREATE TABLE rx.feelings (id int PRIMARY KEY, mood rx.mood NOT NULL, moods rx.mood[], label text COLLATE rx.coll);
+SELECT lives_ok($$SELECT datamesh.register_product(jsonb_build_object('apiVersion', 'datamesh.io/v1', 'kind', 'DataProduct',
+    'metadata', jsonb_build_object('name', 'rx-feelings', 'domain', 'rx-a', 'version', '1.0.0', 'owner', 'a@example.com'),
+    'spec', jsonb_build_object('schema', '{}'::jsonb, 'sla', jsonb_build_object('availability', '99%'),
+        'output_ports', '[{"name": "t", "type": "table", "relation": "rx.feelings"}]'::jsonb))::text);
+  SELECT datamesh.publish_contract(jsonb_build_object('apiVersion', 'datamesh.io/v1', 'kind', 'DataContract',
+    'metadata', jsonb_build_object('product_id', 'rx-feelings', 'version', '1.0.0'),
+    'schema', jsonb_build_object('definition', jsonb_build_object('fields', jsonb_build_array(
+        jsonb_build_object('name', 'id', 'type', 'int', 'required', true),
+        jsonb_build_object('name', 'mood', 'type', 'string', 'required', true, 'enum', jsonb_build_array('calm', 'angry')),
+        jsonb_build_object('name', 'moods', 'type', jsonb_build_object('type', 'array', 'items', 'string')),
+        jsonb_build_object('name', 'label', 'type', 'string')))))::text)$$,
+    'a contract binds a table with an enum column');
+RESET ROLE;
+SET ROLE rx_typeowner;
+SELECT throws_ok($$ALTER TYPE rx.mood RENAME VALUE 'calm' TO 'serene'$$, '2BP01',
+    'statement would break data contract "rx-feelings" 1.0.0',
+    'the enum type''s owner cannot rename a value every row of a contracted column holds');
+SELECT throws_ok($$ALTER TYPE rx.mood RENAME VALUE 'bored' TO 'serene'$$, '22023', NULL,
+    'a value that does not exist is PostgreSQL''s error, not the guard''s');
+SELECT lives_ok($$ALTER TYPE rx.mood ADD VALUE 'bored'$$, 'adding a value only widens the type');
+SELECT throws_ok($$DROP COLLATION rx.coll CASCADE$$, '2BP01', NULL,
+    'nor drop a collation, cascading to a contracted column');
+RESET ROLE;
 
 SELECT * FROM finish();
 ROLLBACK;
