@@ -4,7 +4,7 @@
 -- injection and unbounded inputs.
 BEGIN;
 SET client_min_messages = warning;
-SELECT plan(27);
+SELECT plan(31);
 
 \i test/sql/pgtap_grant_temp.sql
 
@@ -173,6 +173,31 @@ SELECT throws_ok($$ALTER TYPE rx.mood RENAME VALUE 'bored' TO 'serene'$$, '22023
 SELECT lives_ok($$ALTER TYPE rx.mood ADD VALUE 'bored'$$, 'adding a value only widens the type');
 SELECT throws_ok($$DROP COLLATION rx.coll CASCADE$$, '2BP01', NULL,
     'nor drop a collation, cascading to a contracted column');
+RESET ROLE;
+
+-- 9. validate_data records example keys of failing rows; a natural key is
+-- data: readers without SELECT on the table must not read them afterwards
+SET ROLE rx_alice;
+CREATE TABLE rx.people (email text PRIMARY KEY, age int);
+INSERT INTO rx.people VALUES ('ceo@example.com', -1);
+SELECT lives_ok($$SELECT datamesh.register_product(jsonb_build_object('apiVersion', 'datamesh.io/v1', 'kind', 'DataProduct',
+    'metadata', jsonb_build_object('name', 'rx-people', 'domain', 'rx-a', 'version', '1.0.0', 'owner', 'a@example.com'),
+    'spec', jsonb_build_object('schema', '{}'::jsonb, 'sla', jsonb_build_object('availability', '99%'),
+        'output_ports', '[{"name": "t", "type": "table", "relation": "rx.people"}]'::jsonb))::text);
+  SELECT datamesh.publish_contract(jsonb_build_object('apiVersion', 'datamesh.io/v1', 'kind', 'DataContract',
+    'metadata', jsonb_build_object('product_id', 'rx-people', 'version', '1.0.0'),
+    'schema', jsonb_build_object('definition', jsonb_build_object('fields', jsonb_build_array(
+        jsonb_build_object('name', 'email', 'type', 'string', 'primary_key', true),
+        jsonb_build_object('name', 'age', 'type', 'int', 'min', 0)))))::text)$$,
+    'a contract keyed by e-mail address');
+SELECT is((SELECT example_keys FROM datamesh.validate_data('rx-people') WHERE rule_kind = 'min'),
+    '[{"email": "ceo@example.com"}]'::jsonb, 'the owner sees the failing keys');
+RESET ROLE;
+SET ROLE rx_bob;
+SELECT throws_ok($$SELECT example_keys FROM datamesh.contract_validation_results$$, '42501', NULL,
+    'another domain''s owner cannot read the recorded example keys');
+SELECT lives_ok($$SELECT rule_name, passed, failing_rows FROM datamesh.contract_validation_results$$,
+    'but reads the outcomes');
 RESET ROLE;
 
 SELECT * FROM finish();
