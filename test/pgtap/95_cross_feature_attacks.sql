@@ -4,7 +4,7 @@
 -- injection and unbounded inputs.
 BEGIN;
 SET client_min_messages = warning;
-SELECT plan(31);
+SELECT plan(38);
 
 \i test/sql/pgtap_grant_temp.sql
 
@@ -198,6 +198,49 @@ SELECT throws_ok($$SELECT example_keys FROM datamesh.contract_validation_results
     'another domain''s owner cannot read the recorded example keys');
 SELECT lives_ok($$SELECT rule_name, passed, failing_rows FROM datamesh.contract_validation_results$$,
     'but reads the outcomes');
+RESET ROLE;
+
+-- 10. a hostile search_path: operators and functions that shadow built-ins
+-- are never called by the new features' functions (the path is set inside each
+-- tested statement: pgTAP itself would call them)
+CREATE SCHEMA rx_evil AUTHORIZATION rx_bob;
+SET ROLE rx_bob;
+CREATE FUNCTION rx_evil.texteq(text, text) RETURNS boolean LANGUAGE plpgsql AS
+    $$ BEGIN RAISE EXCEPTION 'hijacked by rx_evil'; END $$;
+CREATE OPERATOR rx_evil.= (LEFTARG = text, RIGHTARG = text, FUNCTION = rx_evil.texteq);
+CREATE FUNCTION rx_evil.lower(text) RETURNS text LANGUAGE plpgsql AS
+    $$ BEGIN RAISE EXCEPTION 'hijacked by rx_evil'; END $$;
+CREATE FUNCTION rx_evil.jsonb_build_object(VARIADIC text[]) RETURNS jsonb LANGUAGE plpgsql AS
+    $$ BEGIN RAISE EXCEPTION 'hijacked by rx_evil'; END $$;
+GRANT USAGE ON SCHEMA rx_evil TO PUBLIC;
+SELECT lives_ok($$SET search_path = rx_evil, pg_catalog, public; SELECT datamesh.lineage('rx-users', 'both'); SELECT datamesh.lineage_mermaid('rx-users');
+                  SELECT datamesh.lineage_dot('rx-users'); SELECT datamesh.column_lineage('rx-users', 'email', 'both'); RESET search_path$$,
+    'lineage functions ignore a hostile search_path');
+SELECT lives_ok($$SET search_path = rx_evil, pg_catalog, public; SELECT datamesh.effective_classification('rx-report', 'mail2'); SELECT datamesh.column_attributes('rx-report', 'mail2');
+                  SELECT datamesh.impact('rx-users', '{"remove_column": "email"}'); RESET search_path$$,
+    'classification and impact ignore it');
+SELECT lives_ok($$SET search_path = rx_evil, pg_catalog, public;
+                  SELECT datamesh.set_column_tags('rx-report', 'mail2', ARRAY['reload']);  -- drops the cached product
+                  SELECT datamesh.evaluate('rx_bob', 'query', 'rx-report'); SELECT datamesh.check_compliance('rx-report'); RESET search_path$$,
+    'decisions (and the cache loads behind them) ignore it');
+SELECT lives_ok($$SET search_path = rx_evil, pg_catalog, public; SELECT datamesh.set_column_tags('rx-report', 'mail2', ARRAY['Internal']);
+                  SELECT datamesh.add_column_lineage('rx-users', 'email', 'rx-report', 'email'); RESET search_path$$,
+    'lineage and tag writes ignore it');
+RESET ROLE;
+SET ROLE rx_alice;
+SELECT lives_ok($$SET search_path = rx_evil, pg_catalog, public; SELECT datamesh.validate_data('rx-people'); SELECT datamesh.verify_contract('rx-people');
+                  SELECT datamesh.contract_ddl('rx-people'); RESET search_path$$,
+    'validate_data, verify_contract and contract_ddl ignore it');
+RESET ROLE;
+
+-- 11. the extension's triggers stay
+SET ROLE rx_bob;
+SELECT throws_ok($$DROP TRIGGER contract_guard ON datamesh.contracts$$, '42501', NULL,
+    'a domain owner cannot drop the guard''s trigger');
+RESET ROLE;
+SET ROLE rx_admin;
+SELECT throws_ok($$ALTER TABLE datamesh.policy_audit DISABLE TRIGGER USER$$, '42501', NULL,
+    'an administrator cannot disable the audit log''s triggers');
 RESET ROLE;
 
 SELECT * FROM finish();
