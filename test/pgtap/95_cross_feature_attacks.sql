@@ -4,7 +4,7 @@
 -- injection and unbounded inputs.
 BEGIN;
 SET client_min_messages = warning;
-SELECT plan(38);
+SELECT plan(41);
 
 \i test/sql/pgtap_grant_temp.sql
 
@@ -188,10 +188,30 @@ SELECT lives_ok($$SELECT datamesh.register_product(jsonb_build_object('apiVersio
     'metadata', jsonb_build_object('product_id', 'rx-people', 'version', '1.0.0'),
     'schema', jsonb_build_object('definition', jsonb_build_object('fields', jsonb_build_array(
         jsonb_build_object('name', 'email', 'type', 'string', 'primary_key', true),
-        jsonb_build_object('name', 'age', 'type', 'int', 'min', 0)))))::text)$$,
-    'a contract keyed by e-mail address');
+        jsonb_build_object('name', 'age', 'type', 'int', 'min', 0)))),
+    'quality_rules', jsonb_build_array(jsonb_build_object('name', 'trojan', 'severity', 'error', 'rule',
+        $r$pg_catalog.set_config('search_path', 'rx_evil, pg_catalog', false) IS NOT NULL
+           AND pg_catalog.set_config('work_mem', '77MB', false) IS NOT NULL
+           AND pg_catalog.set_config('application_name', 'trojan', true) IS NOT NULL$r$)))::text)$$,
+    'a contract keyed by e-mail address, with a rule that changes settings');
 SELECT is((SELECT example_keys FROM datamesh.validate_data('rx-people') WHERE rule_kind = 'min'),
     '[{"email": "ceo@example.com"}]'::jsonb, 'the owner sees the failing keys');
+RESET ROLE;
+GRANT SELECT ON rx.people TO rx_bob;
+GRANT USAGE ON SCHEMA rx TO rx_bob;
+SET ROLE rx_bob;
+SET work_mem = '4MB';
+SET application_name = 'rx_attacks';
+SET search_path = "$user", public;
+SELECT is((SELECT passed FROM datamesh.validate_data('rx-people') WHERE rule_name = 'trojan'), true,
+    'a rule that changes settings runs (as its caller)');
+SELECT is(current_setting('search_path'), '"$user", public',
+    'but does not leave its search_path in the caller''s session');
+SELECT is(current_setting('work_mem') || ' ' || current_setting('application_name'), '4MB rx_attacks',
+    'nor any other setting, session or local');
+RESET work_mem;
+RESET application_name;
+RESET search_path;
 RESET ROLE;
 SET ROLE rx_bob;
 SELECT throws_ok($$SELECT example_keys FROM datamesh.contract_validation_results$$, '42501', NULL,
