@@ -4,7 +4,7 @@
 -- injection and unbounded inputs.
 BEGIN;
 SET client_min_messages = warning;
-SELECT plan(41);
+SELECT plan(44);
 
 \i test/sql/pgtap_grant_temp.sql
 
@@ -261,6 +261,21 @@ RESET ROLE;
 SET ROLE rx_admin;
 SELECT throws_ok($$ALTER TABLE datamesh.policy_audit DISABLE TRIGGER USER$$, '42501', NULL,
     'an administrator cannot disable the audit log''s triggers');
+RESET ROLE;
+
+-- 12. a domain policy naming another domain's product does not reach it
+SET ROLE rx_bob;
+SELECT lives_ok($$SELECT datamesh.create_policy(name => 'grab', kind => 'access', effect => 'allow', domain => 'rx-b',
+                                                 target => '{"products": ["rx-users"]}');
+                  SELECT datamesh.create_policy(name => 'block', kind => 'access', effect => 'deny', domain => 'rx-b',
+                                                 target => '{"products": ["rx-users"]}')$$,
+    'a domain owner writes policies naming another domain''s product');
+SELECT is(datamesh.evaluate('rx_bob', 'query', 'rx-users') -> 'policies_applied', '[]'::jsonb,
+    'neither applies to it: domain policies judge only their domain''s products');
+-- bounded conditions
+SELECT throws_ok($$SELECT datamesh.create_policy(name => 'deep', kind => 'access', effect => 'deny', domain => 'rx-b',
+                                                  condition => repeat('!', 3000) || 'true')$$, '54000', NULL,
+    'a deeply nested condition is refused cleanly');
 RESET ROLE;
 
 SELECT * FROM finish();
