@@ -7,9 +7,9 @@
  *
  * - ProcessUtility_hook (chained) inspects ALTER TABLE / ALTER VIEW /
  *   ALTER MATERIALIZED VIEW / ALTER FOREIGN TABLE, RENAME, SET SCHEMA,
- *   ALTER SCHEMA RENAME and CREATE OR REPLACE VIEW before they run.  It first
- *   takes the lock the command itself would take (so that a contract
- *   published concurrently is seen once it commits), then compares the
+ *   ALTER SCHEMA RENAME, ALTER DOMAIN and CREATE OR REPLACE VIEW before they
+ *   run.  It first takes the lock the command itself would take (so that a
+ *   contract published concurrently is seen once it commits), then compares the
  *   statement with the contracts of the relation, its ancestors (partitions
  *   and inheritance children are guarded by their parent's contract) and,
  *   for recursing commands, its descendants.
@@ -44,6 +44,7 @@
 #include "catalog/objectaccess.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_constraint.h"
+#include "catalog/pg_depend.h"
 #include "catalog/pg_extension.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_inherits.h"
@@ -58,6 +59,10 @@
 #include "nodes/nodeFuncs.h"
 #include "nodes/parsenodes.h"
 #include "parser/analyze.h"
+#include "parser/parse_coerce.h"
+#include "parser/parse_collate.h"
+#include "parser/parse_expr.h"
+#include "parser/parse_relation.h"
 #include "parser/parse_type.h"
 #include "storage/lmgr.h"
 #include "tcop/utility.h"
@@ -71,6 +76,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/resowner.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
@@ -114,6 +120,14 @@ typedef struct GuardChange
 	char	   *text;
 	bool		whole_relation; /* the contract's own relation goes away */
 } GuardChange;
+
+/* A CHECK constraint a statement drops, and the contract rules it takes */
+typedef struct DroppedCheck
+{
+	char	   *name;			/* its name while it is still in the catalog */
+	char	   *bin;			/* its expression once it is gone, else NULL */
+	List	   *takes;			/* "min of column "x"" and the like (String) */
+} DroppedCheck;
 
 /* Something an OAT_DROP reported, kept until the end of the statement */
 typedef struct DropFact
@@ -555,63 +569,229 @@ EnforcesPromisedUnique(GuardContract *contract, Oid relid, List *columns, List *
 }
 
 /*
- * What of the contract a CHECK constraint takes with it, or NULL: a rule of a
- * field (min, max, enum, pattern; NOT NULL of a required field whose column
- * is not declared NOT NULL) that the relation's CHECK constraints prove with
- * it (excluded: the constraints that go away, by name; extra: the dropped
- * constraints' expressions when they are already gone) and no longer prove
- * without it.
+ * ConstraintsProve with search_path pinned: the contract's rule predicates
+ * are SQL text, and the caller's search_path must not resolve their
+ * operators to ones planted to make every rule unprovable
  */
-static char *
-CheckConstraintTakes(GuardContract *contract, Oid relid, List *excluded, List *extra)
+static bool
+GuardProve(Relation rel, const char *predicate, List *excluded, List *extra)
+{
+	int			nestlevel = NewGUCNestLevel();
+	bool		result;
+
+	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	result = ConstraintsProve(rel, predicate, excluded, extra);
+	AtEOXact_GUC(true, nestlevel);
+	return result;
+}
+
+/* Whether a type is a domain that is NOT NULL, itself or through the domains beneath it, one ignored */
+static bool
+DomainNotNull(Oid typid, Oid ignored)
+{
+	for (int depth = 0; depth < 100; depth++)
+	{
+		HeapTuple	tuple = SearchSysCache1(TYPEOID, ObjectIdGetDatum(typid));
+		Form_pg_type typ;
+		bool		notnull;
+		bool		domain;
+
+		if (!HeapTupleIsValid(tuple))
+			return false;
+		typ = (Form_pg_type) GETSTRUCT(tuple);
+		domain = typ->typtype == TYPTYPE_DOMAIN;
+		notnull = domain && typ->typnotnull && typid != ignored;
+		typid = typ->typbasetype;
+		ReleaseSysCache(tuple);
+		if (!domain)
+			return false;
+		if (notnull)
+			return true;
+	}
+	return false;
+}
+
+/* Mutator: the VALUE of a domain CHECK becomes the column (context: its Var) */
+static Node *
+DomainValueToColumn(Node *node, void *context)
+{
+	if (node == NULL)
+		return NULL;
+	if (IsA(node, CoerceToDomainValue))
+	{
+		CoerceToDomainValue *value = (CoerceToDomainValue *) node;
+		Var		   *var = copyObject((Var *) context);
+
+		if (value->typeId == var->vartype)
+			return (Node *) var;
+		return (Node *) makeRelabelType((Expr *) var, value->typeId, value->typeMod,
+										value->collation, COERCE_IMPLICIT_CAST);
+	}
+	return expression_tree_mutator(node, DomainValueToColumn, context);
+}
+
+/*
+ * The validated CHECK constraints of a column's domain and of the domains
+ * beneath it (but the excepted one), as expressions over the column (node
+ * strings, for the prover)
+ */
+static List *
+DomainChecks(Oid relid, AttrNumber attnum, Oid except)
+{
+	Oid			typid;
+	int32		typmod;
+	Oid			collid;
+	Var		   *var;
+	List	   *result = NIL;
+	Relation	conrel;
+
+	get_atttypetypmodcoll(relid, attnum, &typid, &typmod, &collid);
+	if (get_typtype(typid) != TYPTYPE_DOMAIN)
+		return NIL;
+	var = makeVar(1, attnum, typid, typmod, collid, 0);
+	conrel = table_open(ConstraintRelationId, AccessShareLock);
+	for (int depth = 0; depth < 100 && get_typtype(typid) == TYPTYPE_DOMAIN; depth++)
+	{
+		ScanKeyData key;
+		SysScanDesc scan;
+		HeapTuple	tuple;
+
+		ScanKeyInit(&key, Anum_pg_constraint_contypid, BTEqualStrategyNumber, F_OIDEQ,
+					ObjectIdGetDatum(typid));
+		scan = systable_beginscan(conrel, ConstraintTypidIndexId, true, NULL, 1, &key);
+		while (HeapTupleIsValid(tuple = systable_getnext(scan)))
+		{
+			Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tuple);
+			bool		isnull;
+			Datum		d;
+
+			if (con->contype != CONSTRAINT_CHECK || !con->convalidated || con->oid == except)
+				continue;
+			d = heap_getattr(tuple, Anum_pg_constraint_conbin, RelationGetDescr(conrel), &isnull);
+			if (!isnull)
+				result = lappend(result,
+								 nodeToString(DomainValueToColumn(stringToNode(TextDatumGetCString(d)),
+																  var)));
+		}
+		systable_endscan(scan);
+		tuple = SearchSysCache1(TYPEOID, ObjectIdGetDatum(typid));
+		if (!HeapTupleIsValid(tuple))
+			break;
+		typid = ((Form_pg_type) GETSTRUCT(tuple))->typbasetype;
+		ReleaseSysCache(tuple);
+	}
+	table_close(conrel, AccessShareLock);
+	return result;
+}
+
+/* The rules of a contract field as (kind, row predicate) String lists */
+static void
+FieldRules(GuardField *field, Oid relid, AttrNumber attnum, List **kinds, List **preds)
+{
+	*kinds = list_copy(field->check_kinds);
+	*preds = list_copy(field->checks);
+	if (field->not_null)
+	{
+		HeapTuple	atttup = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(attnum));
+		bool		notnull = HeapTupleIsValid(atttup) &&
+			(((Form_pg_attribute) GETSTRUCT(atttup))->attnotnull ||
+			 DomainNotNull(((Form_pg_attribute) GETSTRUCT(atttup))->atttypid, InvalidOid));
+
+		if (HeapTupleIsValid(atttup))
+			ReleaseSysCache(atttup);
+		/* a declared NOT NULL (or the domain's) enforces it whatever the CHECKs say */
+		if (!notnull)
+		{
+			*kinds = lappend(*kinds, makeString("NOT NULL"));
+			*preds = lappend(*preds, makeString(psprintf("%s IS NOT NULL", quote_identifier(field->name))));
+		}
+	}
+}
+
+/*
+ * Which rules of a contract (min, max, enum, pattern of a field; NOT NULL of
+ * a required field whose column is not declared NOT NULL) each of the CHECK
+ * constraints one statement drops from a relation takes with it, in their
+ * takes lists.  A rule is lost when the relation's CHECKs prove it before the
+ * statement (with the dropped ones) and not after it (without them, with the
+ * CHECKs the same statement adds, given as node strings).  A lost rule is
+ * charged to each dropped constraint that alone would still prove it, or, if
+ * none would, to all of them.
+ */
+static void
+DroppedChecksTake(GuardContract *contract, Oid relid, List *dropped, List *added)
 {
 	Relation	rel;
+	List	   *names = NIL;
+	List	   *bins = NIL;
 	ListCell   *lc;
-	char	   *result = NULL;
 
-	if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
-		return NULL;
+	if (dropped == NIL || !SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
+		return;
+	foreach(lc, dropped)
+	{
+		DroppedCheck *d = lfirst(lc);
+
+		if (d->bin)
+			bins = lappend(bins, d->bin);
+		else
+			names = lappend(names, makeString(pstrdup(d->name)));
+	}
 	rel = relation_open(relid, AccessShareLock);
 	foreach(lc, contract->fields)
 	{
 		GuardField *field = lfirst(lc);
-		List	   *kinds = list_copy(field->check_kinds);
-		List	   *preds = list_copy(field->checks);
+		List	   *kinds;
+		List	   *preds;
+		List	   *domain;
 		ListCell   *lck;
 		ListCell   *lcp;
 		AttrNumber	attnum = get_attnum(relid, field->name);
 
 		if (attnum == InvalidAttrNumber)
 			continue;
-		if (field->not_null)
-		{
-			HeapTuple	atttup = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(attnum));
-			bool		notnull = HeapTupleIsValid(atttup) &&
-				((Form_pg_attribute) GETSTRUCT(atttup))->attnotnull;
-
-			if (HeapTupleIsValid(atttup))
-				ReleaseSysCache(atttup);
-			if (!notnull)
-			{
-				kinds = lappend(kinds, makeString("NOT NULL"));
-				preds = lappend(preds, makeString(psprintf("%s IS NOT NULL", quote_identifier(field->name))));
-			}
-		}
+		FieldRules(field, relid, attnum, &kinds, &preds);
+		/* the column's domain enforces what its CHECKs say, before and after */
+		domain = DomainChecks(relid, attnum, InvalidOid);
 		forboth(lck, kinds, lcp, preds)
 		{
 			const char *pred = strVal(lfirst(lcp));
+			char	   *rule;
+			bool		charged = false;
+			ListCell   *lcd;
 
-			if (ConstraintsProve(rel, pred, NIL, extra) && !ConstraintsProve(rel, pred, excluded, NIL))
+			if (!GuardProve(rel, pred, NIL, list_concat_copy(bins, domain)) ||
+				GuardProve(rel, pred, names, list_concat_copy(added, domain)))
+				continue;
+			rule = psprintf("%s of column \"%s\"", strVal(lfirst(lck)), field->name);
+			/* the dropped constraints that alone would keep the rule */
+			foreach(lcd, dropped)
 			{
-				result = psprintf("%s of column \"%s\"", strVal(lfirst(lck)), field->name);
-				break;
+				DroppedCheck *d = lfirst(lcd);
+				List	   *excluded = names;
+				List	   *extra = list_concat_copy(added, domain);
+
+				if (d->bin)
+					extra = lappend(extra, d->bin);
+				else
+					excluded = list_delete(list_copy(names), makeString(d->name));
+				if (GuardProve(rel, pred, excluded, extra))
+				{
+					d->takes = lappend(d->takes, makeString(rule));
+					charged = true;
+				}
+			}
+			/* the prover judges one CHECK at a time, so this is a safety net */
+			foreach(lcd, charged ? NIL : dropped)
+			{
+				DroppedCheck *d = lfirst(lcd);
+
+				d->takes = lappend(d->takes, makeString(rule));
 			}
 		}
-		if (result)
-			break;
 	}
 	relation_close(rel, AccessShareLock);
-	return result;
 }
 
 /* "table "s.t"" and the like, for messages */
@@ -689,33 +869,45 @@ AddChange(List **changes, GuardContract *contract, bool whole, char *text)
 	*changes = lappend(*changes, change);
 }
 
-/* Changes for a constraint that goes away */
+/* The change for a dropped CHECK constraint that takes rules with it */
 static void
-ConstraintChanges(List **changes, List *contracts, Oid relid, const char *conname,
-				  char contype, List *colnames, List *excluded,
-				  List *checks_excluded, List *checks_extra)
+CheckChange(List **changes, GuardContract *contract, Oid relid, DroppedCheck *d, const char *conname)
+{
+	StringInfoData rules;
+	ListCell   *lc;
+
+	if (d->takes == NIL)
+		return;
+	initStringInfo(&rules);
+	foreach(lc, d->takes)
+	{
+		if (rules.len > 0)
+			appendStringInfoString(&rules, ", ");
+		appendStringInfoString(&rules, strVal(lfirst(lc)));
+	}
+	AddChange(changes, contract, false,
+			  psprintf("check constraint \"%s\" of %s would be dropped (it enforces %s)",
+					   conname, DescribeRelation(relid), rules.data));
+}
+
+/* Changes for a primary key or unique constraint that goes away */
+static void
+KeyConstraintChanges(List **changes, List *contracts, Oid relid, const char *conname,
+					 char contype, List *colnames, List *excluded)
 {
 	ListCell   *lc;
 
+	if (contype != CONSTRAINT_PRIMARY && contype != CONSTRAINT_UNIQUE)
+		return;
 	foreach(lc, contracts)
 	{
 		GuardContract *contract = lfirst(lc);
 
-		if ((contype == CONSTRAINT_PRIMARY || contype == CONSTRAINT_UNIQUE) &&
-			EnforcesPromisedUnique(contract, relid, colnames, excluded))
+		if (EnforcesPromisedUnique(contract, relid, colnames, excluded))
 			AddChange(changes, contract, false,
 					  psprintf("%s constraint \"%s\" of %s would be dropped",
 							   contype == CONSTRAINT_PRIMARY ? "primary key" : "unique",
 							   conname, DescribeRelation(relid)));
-		else if (contype == CONSTRAINT_CHECK)
-		{
-			char	   *takes = CheckConstraintTakes(contract, relid, checks_excluded, checks_extra);
-
-			if (takes)
-				AddChange(changes, contract, false,
-						  psprintf("check constraint \"%s\" of %s would be dropped (it enforces %s)",
-								   conname, DescribeRelation(relid), takes));
-		}
 	}
 }
 
@@ -779,9 +971,9 @@ DroppedConstraintIndexes(AlterTableStmt *stmt, Oid relid)
 	return result;
 }
 
-/* Names of the constraints an ALTER TABLE drops (String) */
+/* The CHECK constraints of a relation that an ALTER TABLE drops (DroppedCheck) */
 static List *
-DroppedConstraintNames(AlterTableStmt *stmt)
+DroppedChecks(AlterTableStmt *stmt, Oid relid)
 {
 	List	   *result = NIL;
 	ListCell   *lc;
@@ -789,10 +981,104 @@ DroppedConstraintNames(AlterTableStmt *stmt)
 	foreach(lc, stmt->cmds)
 	{
 		AlterTableCmd *cmd = lfirst_node(AlterTableCmd, lc);
+		Oid			conoid;
+		HeapTuple	tuple;
 
-		if (cmd->subtype == AT_DropConstraint)
-			result = lappend(result, makeString(cmd->name));
+		if (cmd->subtype != AT_DropConstraint)
+			continue;
+		conoid = get_relation_constraint_oid(relid, cmd->name, true);
+		if (!OidIsValid(conoid))
+			continue;
+		tuple = SearchSysCache1(CONSTROID, ObjectIdGetDatum(conoid));
+		if (!HeapTupleIsValid(tuple))
+			continue;
+		if (((Form_pg_constraint) GETSTRUCT(tuple))->contype == CONSTRAINT_CHECK)
+		{
+			DroppedCheck *d = palloc0(sizeof(DroppedCheck));
+
+			d->name = pstrdup(cmd->name);
+			result = lappend(result, d);
+		}
+		ReleaseSysCache(tuple);
 	}
+	return result;
+}
+
+/*
+ * The expression of a CHECK constraint an ALTER TABLE adds, cooked against
+ * the relation as PostgreSQL will cook it, as a node string; NULL if it will
+ * not be validated for every row (NOT VALID, NO INHERIT) or cannot be read
+ * (any error means "proves nothing": the statement is then judged without it)
+ */
+static char *
+CookAddedCheck(Relation rel, Constraint *con)
+{
+	char	   *result = NULL;
+	MemoryContext oldcontext = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+
+	if (con->contype != CONSTR_CHECK || con->skip_validation || con->is_no_inherit)
+		return NULL;
+	if (con->cooked_expr)
+		return pstrdup(con->cooked_expr);
+	if (con->raw_expr == NULL)
+		return NULL;
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcontext);
+	PG_TRY();
+	{
+		ParseState *pstate = make_parsestate(NULL);
+		ParseNamespaceItem *nsitem;
+		Node	   *expr;
+
+		nsitem = addRangeTableEntryForRelation(pstate, rel, AccessShareLock, NULL, false, true);
+		addNSItemToQuery(pstate, nsitem, true, true, true);
+		expr = transformExpr(pstate, copyObject(con->raw_expr), EXPR_KIND_CHECK_CONSTRAINT);
+		expr = coerce_to_boolean(pstate, expr, "CHECK");
+		assign_expr_collations(pstate, expr);
+		if (list_length(pstate->p_rtable) == 1)
+			result = nodeToString(expr);
+		free_parsestate(pstate);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(oldcontext);
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+		result = NULL;
+	}
+	PG_END_TRY();
+	return result;
+}
+
+/* The CHECK constraints an ALTER TABLE adds to a relation (node strings) */
+static List *
+AddedChecks(AlterTableStmt *stmt, Oid relid)
+{
+	List	   *result = NIL;
+	Relation	rel = NULL;
+	ListCell   *lc;
+
+	foreach(lc, stmt->cmds)
+	{
+		AlterTableCmd *cmd = lfirst_node(AlterTableCmd, lc);
+		char	   *bin;
+
+		if (cmd->subtype != AT_AddConstraint || !IsA(cmd->def, Constraint))
+			continue;
+		if (rel == NULL)
+			rel = relation_open(relid, AccessShareLock);
+		bin = CookAddedCheck(rel, castNode(Constraint, cmd->def));
+		if (bin)
+			result = lappend(result, bin);
+	}
+	if (rel)
+		relation_close(rel, AccessShareLock);
 	return result;
 }
 
@@ -816,6 +1102,53 @@ TypedTables(Oid typeoid)
 	systable_endscan(scan);
 	table_close(classrel, AccessShareLock);
 	return result;
+}
+
+/*
+ * The rules of a field (NOT NULL, min, max, enum, pattern) that the column's
+ * domains enforce and nothing else would once the column changes from its
+ * domain to a type that is not one, as "NOT NULL, max" or NULL
+ */
+static char *
+DomainRulesLost(GuardField *field, Oid relid, AttrNumber attnum, Oid newtype)
+{
+	Relation	rel;
+	List	   *kinds;
+	List	   *preds;
+	List	   *domain;
+	ListCell   *lck;
+	ListCell   *lcp;
+	StringInfoData rules;
+	HeapTuple	atttup;
+	bool		attnotnull = false;
+	Oid			oldtype = InvalidOid;
+
+	if (get_typtype(newtype) == TYPTYPE_DOMAIN)
+		return NULL;			/* a contract's type is never one: refused as a type change */
+	atttup = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(attnum));
+	if (HeapTupleIsValid(atttup))
+	{
+		attnotnull = ((Form_pg_attribute) GETSTRUCT(atttup))->attnotnull;
+		oldtype = ((Form_pg_attribute) GETSTRUCT(atttup))->atttypid;
+		ReleaseSysCache(atttup);
+	}
+	initStringInfo(&rules);
+	rel = relation_open(relid, AccessShareLock);
+	if (field->not_null && !attnotnull && DomainNotNull(oldtype, InvalidOid) &&
+		!GuardProve(rel, psprintf("%s IS NOT NULL", quote_identifier(field->name)), NIL, NIL))
+		appendStringInfoString(&rules, "NOT NULL");
+	FieldRules(field, relid, attnum, &kinds, &preds);
+	domain = DomainChecks(relid, attnum, InvalidOid);
+	forboth(lck, kinds, lcp, preds)
+	{
+		const char *pred = strVal(lfirst(lcp));
+
+		if (domain != NIL && GuardProve(rel, pred, NIL, domain) &&
+			!GuardProve(rel, pred, NIL, NIL))
+			appendStringInfo(&rules, "%s%s", rules.len > 0 ? ", " : "", strVal(lfirst(lck)));
+	}
+	relation_close(rel, AccessShareLock);
+	return rules.len > 0 ? rules.data : NULL;
 }
 
 /* Changes made by ALTER TABLE subcommands */
@@ -864,8 +1197,20 @@ CheckAlterTable(AlterTableStmt *stmt)
 		Oid			rel = lfirst_oid(lc);
 		List	   *contracts = ContractsWithAncestors(rel, RelationAncestors(rel));
 
+		List	   *checksets = NIL;	/* per contract: what the dropped CHECKs take */
+		List	   *added = NIL;
+
 		if (contracts == NIL)
 			continue;
+		foreach(lc2, contracts)
+		{
+			List	   *dropped = DroppedChecks(stmt, rel);
+
+			if (dropped != NIL && added == NIL)
+				added = AddedChecks(stmt, rel);
+			DroppedChecksTake(lfirst(lc2), rel, dropped, added);
+			checksets = lappend(checksets, dropped);
+		}
 		foreach(lc2, stmt->cmds)
 		{
 			AlterTableCmd *cmd = lfirst_node(AlterTableCmd, lc2);
@@ -909,6 +1254,17 @@ CheckAlterTable(AlterTableStmt *stmt)
 												   cmd->name, DescribeRelation(rel),
 												   format_type_with_typemod(oldtype, oldmod),
 												   format_type_with_typemod(newtype, newmod)));
+							else if (newtype != oldtype && get_typtype(oldtype) == TYPTYPE_DOMAIN)
+							{
+								char	   *lost = DomainRulesLost(field, rel, attnum, newtype);
+
+								if (lost)
+									AddChange(&changes, contract, false,
+											  psprintf("column \"%s\" of %s would change type from %s to %s (its domain enforces %s)",
+													   cmd->name, DescribeRelation(rel),
+													   format_type_with_typemod(oldtype, oldmod),
+													   format_type_with_typemod(newtype, newmod), lost));
+							}
 						}
 						break;
 					case AT_DropNotNull:
@@ -926,12 +1282,19 @@ CheckAlterTable(AlterTableStmt *stmt)
 							List	   *colnames;
 							char	   *conbin;
 
-							if (OidIsValid(conoid) &&
-								ConstraintInfo(conoid, &contype, &conrelid, &conname, &colnames, &conbin))
-								ConstraintChanges(&changes, list_make1(contract), rel,
-												  conname, contype, colnames,
-												  DroppedConstraintIndexes(stmt, rel),
-												  DroppedConstraintNames(stmt), NIL);
+							if (!OidIsValid(conoid) ||
+								!ConstraintInfo(conoid, &contype, &conrelid, &conname, &colnames, &conbin))
+								break;
+							KeyConstraintChanges(&changes, list_make1(contract), rel, conname, contype,
+												 colnames, DroppedConstraintIndexes(stmt, rel));
+							if (contype == CONSTRAINT_CHECK)
+							{
+								ListCell   *lcd;
+
+								foreach(lcd, (List *) list_nth(checksets, foreach_current_index(lc3)))
+									if (strcmp(((DroppedCheck *) lfirst(lcd))->name, conname) == 0)
+										CheckChange(&changes, contract, rel, lfirst(lcd), conname);
+							}
 						}
 						break;
 					default:
@@ -1174,6 +1537,182 @@ CheckReplaceView(ViewStmt *stmt, const char *queryString, PlannedStmt *pstmt)
 	return changes;
 }
 
+/* "domain "s.d"", for messages */
+static char *
+DescribeDomain(Oid domoid)
+{
+	HeapTuple	tuple = SearchSysCache1(TYPEOID, ObjectIdGetDatum(domoid));
+	char	   *result;
+
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cache lookup failed for type %u", domoid);
+	result = psprintf("domain \"%s.%s\"",
+					  get_namespace_name(((Form_pg_type) GETSTRUCT(tuple))->typnamespace),
+					  NameStr(((Form_pg_type) GETSTRUCT(tuple))->typname));
+	ReleaseSysCache(tuple);
+	return result;
+}
+
+/*
+ * Columns of tables and foreign tables whose type is a domain or a domain
+ * over it, as parallel lists of relation OIDs and attribute numbers
+ */
+static void
+DomainColumns(Oid domoid, List **relids, List **attnums)
+{
+	List	   *todo = list_make1_oid(domoid);
+	List	   *seen = NIL;
+	Relation	dep = table_open(DependRelationId, AccessShareLock);
+
+	*relids = NIL;
+	*attnums = NIL;
+	while (todo != NIL)
+	{
+		Oid			typid = linitial_oid(todo);
+		ScanKeyData key[2];
+		SysScanDesc scan;
+		HeapTuple	tuple;
+
+		todo = list_delete_first(todo);
+		if (list_member_oid(seen, typid) || list_length(seen) >= 1000)
+			continue;
+		seen = lappend_oid(seen, typid);
+		ScanKeyInit(&key[0], Anum_pg_depend_refclassid, BTEqualStrategyNumber, F_OIDEQ,
+					ObjectIdGetDatum(TypeRelationId));
+		ScanKeyInit(&key[1], Anum_pg_depend_refobjid, BTEqualStrategyNumber, F_OIDEQ,
+					ObjectIdGetDatum(typid));
+		scan = systable_beginscan(dep, DependReferenceIndexId, true, NULL, 2, key);
+		while (HeapTupleIsValid(tuple = systable_getnext(scan)))
+		{
+			Form_pg_depend d = (Form_pg_depend) GETSTRUCT(tuple);
+			char		relkind;
+
+			if (d->classid == TypeRelationId && get_typtype(d->objid) == TYPTYPE_DOMAIN)
+				todo = lappend_oid(todo, d->objid);		/* a domain over this one */
+			else if (d->classid == RelationRelationId && d->objsubid > 0 &&
+					 ((relkind = get_rel_relkind(d->objid)) == RELKIND_RELATION ||
+					  relkind == RELKIND_PARTITIONED_TABLE || relkind == RELKIND_FOREIGN_TABLE) &&
+					 get_atttype(d->objid, d->objsubid) == typid)
+			{
+				*relids = lappend_oid(*relids, d->objid);
+				*attnums = lappend_int(*attnums, d->objsubid);
+			}
+		}
+		systable_endscan(scan);
+	}
+	table_close(dep, AccessShareLock);
+}
+
+/*
+ * Changes made by ALTER DOMAIN ... DROP NOT NULL and ALTER DOMAIN ... DROP
+ * CONSTRAINT to the contracted columns of that domain (or of a domain over
+ * it): a promised NOT NULL that nothing else enforces, a rule (min, max,
+ * enum, pattern, NOT NULL) the domain's CHECK proved and the remaining
+ * CHECKs of the column's table and domains do not.  The other ALTER DOMAIN
+ * forms tighten (ADD CONSTRAINT, SET NOT NULL) or touch nothing a contract
+ * states (defaults, owner, names: the guard compares types by OID).
+ */
+static List *
+CheckAlterDomain(AlterDomainStmt *stmt)
+{
+	List	   *changes = NIL;
+	Oid			domoid;
+	Oid			conoid = InvalidOid;
+	char	   *domname;
+	List	   *relids;
+	List	   *attnums;
+	ListCell   *lc;
+	ListCell   *lc2;
+
+	if (stmt->subtype != 'N' && stmt->subtype != 'X')
+		return NIL;
+	domoid = LookupTypeNameOid(NULL, makeTypeNameFromNameList(stmt->typeName), true);
+	/* a role that may not alter it hears so from PostgreSQL */
+	if (!OidIsValid(domoid) || get_typtype(domoid) != TYPTYPE_DOMAIN ||
+		!pg_type_ownercheck(domoid, GetUserId()))
+		return NIL;
+	if (stmt->subtype == 'X')
+	{
+		conoid = get_domain_constraint_oid(domoid, stmt->name, true);
+		if (!OidIsValid(conoid))
+			return NIL;
+	}
+	else if (!DomainNotNull(domoid, InvalidOid) || DomainNotNull(domoid, domoid))
+		return NIL;				/* not NOT NULL, or still NOT NULL beneath */
+	DomainColumns(domoid, &relids, &attnums);
+	if (relids == NIL)
+		return NIL;
+	/* like DDL on the tables: wait for contract activations in flight */
+	foreach(lc, relids)
+		LockRelationOid(lfirst_oid(lc), ShareUpdateExclusiveLock);
+	EnsureGuardCache(GuardExtension());
+	if (GuardEmpty())
+		return NIL;
+	domname = DescribeDomain(domoid);
+	forboth(lc, relids, lc2, attnums)
+	{
+		Oid			relid = lfirst_oid(lc);
+		AttrNumber	attnum = (AttrNumber) lfirst_int(lc2);
+		char	   *attname = get_attname(relid, attnum, true);
+		ListCell   *lcc;
+
+		if (attname == NULL)
+			continue;
+		foreach(lcc, ContractsWithAncestors(relid, RelationAncestors(relid)))
+		{
+			GuardContract *contract = lfirst(lcc);
+			GuardField *field = ContractField(contract, attname);
+			Relation	rel;
+
+			if (field == NULL)
+				continue;
+			rel = relation_open(relid, AccessShareLock);
+			if (stmt->subtype == 'N')
+			{
+				HeapTuple	atttup = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid),
+													 Int16GetDatum(attnum));
+				bool		notnull = HeapTupleIsValid(atttup) &&
+					((Form_pg_attribute) GETSTRUCT(atttup))->attnotnull;
+
+				if (HeapTupleIsValid(atttup))
+					ReleaseSysCache(atttup);
+				if (field->not_null && !notnull &&
+					!GuardProve(rel, psprintf("%s IS NOT NULL", quote_identifier(attname)), NIL,
+									  DomainChecks(relid, attnum, InvalidOid)))
+					AddChange(&changes, contract, false,
+							  psprintf("column \"%s\" of %s would lose its NOT NULL constraint (%s drops NOT NULL)",
+									   attname, DescribeRelation(relid), domname));
+			}
+			else
+			{
+				List	   *kinds;
+				List	   *preds;
+				List	   *before = DomainChecks(relid, attnum, InvalidOid);
+				List	   *after = DomainChecks(relid, attnum, conoid);
+				ListCell   *lck;
+				ListCell   *lcp;
+				StringInfoData rules;
+
+				initStringInfo(&rules);
+				FieldRules(field, relid, attnum, &kinds, &preds);
+				forboth(lck, kinds, lcp, preds)
+				{
+					const char *pred = strVal(lfirst(lcp));
+
+					if (GuardProve(rel, pred, NIL, before) && !GuardProve(rel, pred, NIL, after))
+						appendStringInfo(&rules, "%s%s", rules.len > 0 ? ", " : "", strVal(lfirst(lck)));
+				}
+				if (rules.len > 0)
+					AddChange(&changes, contract, false,
+							  psprintf("check constraint \"%s\" of %s would be dropped (it enforces %s of column \"%s\" of %s)",
+									   stmt->name, domname, rules.data, attname, DescribeRelation(relid)));
+			}
+			relation_close(rel, AccessShareLock);
+		}
+	}
+	return changes;
+}
+
 /*
  * Changes made by DROP INDEX CONCURRENTLY, decided before it starts: it marks
  * the index invalid and commits before dropping it, so an error at the end of
@@ -1260,9 +1799,34 @@ EvaluateDropFacts(List *facts)
 										   fact->objname, fact->relname));
 				break;
 			case 'c':
-				ConstraintChanges(&changes, ContractsWithAncestors(fact->relid, fact->ancestors),
-								  fact->relid, fact->objname, fact->contype, fact->colnames, NIL,
-								  NIL, fact->conbin ? list_make1(fact->conbin) : NIL);
+				KeyConstraintChanges(&changes, ContractsWithAncestors(fact->relid, fact->ancestors),
+									 fact->relid, fact->objname, fact->contype, fact->colnames, NIL);
+				if (fact->contype == CONSTRAINT_CHECK && fact->conbin)
+					foreach(lc2, ContractsWithAncestors(fact->relid, fact->ancestors))
+					{
+						List	   *dropped = NIL;
+						DroppedCheck *self = NULL;
+						ListCell   *lcf;
+
+						/* the CHECKs of the relation this statement dropped, together */
+						foreach(lcf, facts)
+						{
+							DropFact   *other = lfirst(lcf);
+							DroppedCheck *d;
+
+							if (other->kind != 'c' || other->contype != CONSTRAINT_CHECK ||
+								other->relid != fact->relid || other->conbin == NULL)
+								continue;
+							d = palloc0(sizeof(DroppedCheck));
+							d->name = other->objname;
+							d->bin = other->conbin;
+							dropped = lappend(dropped, d);
+							if (other == fact)
+								self = d;
+						}
+						DroppedChecksTake(lfirst(lc2), fact->relid, dropped, NIL);
+						CheckChange(&changes, lfirst(lc2), fact->relid, self, fact->objname);
+					}
 				break;
 			case 'i':
 				foreach(lc2, ContractsWithAncestors(fact->relid, fact->ancestors))
@@ -1623,6 +2187,7 @@ GuardedStatement(Node *parsetree)
 		case T_DropStmt:
 		case T_DropOwnedStmt:
 		case T_AlterEnumStmt:
+		case T_AlterDomainStmt:
 			return true;
 		default:
 			return false;
@@ -1681,6 +2246,9 @@ GuardProcessUtility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTr
 				break;
 			case T_AlterEnumStmt:
 				changes = CheckAlterEnum((AlterEnumStmt *) parsetree);
+				break;
+			case T_AlterDomainStmt:
+				changes = CheckAlterDomain((AlterDomainStmt *) parsetree);
 				break;
 			case T_DropStmt:
 				/* drops are seen object by object through OAT_DROP ... */

@@ -40,7 +40,7 @@ CREATE TABLE datamesh.contracts (
     manifest      pg_catalog.jsonb NOT NULL,
     published_by  pg_catalog.regrole NOT NULL,
     published_at  pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    -- added by the contracts helper beyond the agreed interface
+    -- seed 001 fields and the document's origin
     contract_id   pg_catalog.text,
     schema_evolution_policy pg_catalog.text,
     primary_key   pg_catalog.text[] NOT NULL DEFAULT '{}',

@@ -825,7 +825,7 @@ COMMENT ON FUNCTION datamesh.column_attributes(pg_catalog.text, pg_catalog.text)
 
 /*
  * Every known column of a product with its attributes, in the shape of the
- * policy engine's datamesh._product_columns (branch policy): the fields of
+ * policy engine's datamesh._product_columns: the fields of
  * the version's schema in order, then the other columns lineage knows
  * (column tags, column lineage targets, columns of in-database output
  * ports) by name.  Undeclared values read type "unknown" and classification

@@ -3,7 +3,7 @@
 -- off, to forge an override or a validation result, or to read data through
 -- validate_data without SELECT runs as a role that should be refused.
 BEGIN;
-SELECT plan(47);
+SELECT plan(58);
 
 \i test/sql/pgtap_grant_temp.sql
 
@@ -171,6 +171,48 @@ SELECT is_empty($$SELECT * FROM gt.trap_log WHERE who LIKE 'superuser %'$$,
                 'the owner''s quality rule and CHECK never ran with the extension owner''s rights');
 SET ROLE gt_owner;
 SELECT ok((SELECT bool_and(passed) FROM datamesh.validate_data('gt-other')), 'the owner validates an empty, conforming table');
+RESET ROLE;
+
+------------------------------ domains and CHECK replacements under attack
+CREATE DOMAIN gt.code AS text NOT NULL CONSTRAINT code_format CHECK (VALUE ~ '^[a-z]+$');
+SET ROLE gt_owner;
+CREATE TABLE gt.coded (code gt.code, n int CONSTRAINT n_min CHECK (n >= 0));
+SELECT lives_ok($$SELECT datamesh.register_product(jsonb_build_object('apiVersion', 'datamesh.io/v1', 'kind', 'DataProduct',
+    'metadata', jsonb_build_object('name', 'gt-coded', 'domain', 'gt-domain', 'version', '1.0.0', 'owner', 'gt@example.com'),
+    'spec', jsonb_build_object('schema', '{}'::jsonb, 'sla', jsonb_build_object('availability', '99%'),
+        'output_ports', '[{"name": "coded", "type": "table", "relation": "gt.coded"}]'::jsonb))::text)$$, 'third product registered');
+SELECT lives_ok($$SELECT datamesh.publish_contract(jsonb_build_object('apiVersion', 'datamesh.io/v1', 'kind', 'DataContract',
+    'metadata', jsonb_build_object('product_id', 'gt-coded', 'version', '1.0.0'),
+    'schema', jsonb_build_object('definition', jsonb_build_object('fields', jsonb_build_array(
+        jsonb_build_object('name', 'code', 'type', 'string', 'required', true, 'pattern', '^[a-z]+$'),
+        jsonb_build_object('name', 'n', 'type', 'int', 'min', 0)))))::text)$$, 'contract on a domain column published');
+RESET ROLE;
+ALTER TABLE gt.coded OWNER TO gt_tableowner;
+ALTER DOMAIN gt.code OWNER TO gt_tableowner;
+CREATE FUNCTION gt.trap_int_ge(int, int) RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $f$
+BEGIN INSERT INTO gt.trap_log VALUES ('ge ' || current_user); RETURN true; END $f$;
+CREATE OPERATOR gt.>= (LEFTARG = int, RIGHTARG = int, FUNCTION = gt.trap_int_ge);
+CREATE FUNCTION gt.yes(int) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT true';
+SET ROLE gt_tableowner;
+SELECT throws_ok($$ALTER DOMAIN gt.code DROP NOT NULL$$, '2BP01', NULL,
+                 'owning the domain does not let a role drop the NOT NULL a contracted column relies on');
+SELECT throws_ok($$ALTER DOMAIN gt.code DROP CONSTRAINT code_format$$, '2BP01', NULL,
+                 'nor the CHECK that enforces its pattern');
+CREATE FUNCTION gt.loosen() RETURNS void LANGUAGE plpgsql SECURITY DEFINER AS $$ BEGIN ALTER DOMAIN gt.code DROP NOT NULL; END $$;
+SELECT throws_ok($$SELECT gt.loosen()$$, '2BP01', NULL, 'not even in a SECURITY DEFINER function');
+SELECT throws_ok($$ALTER TABLE gt.coded ALTER COLUMN code TYPE text$$, '2BP01', NULL,
+                 'nor can the column leave the domain for the contract''s own type');
+SELECT throws_ok($$ALTER TABLE gt.coded DROP CONSTRAINT n_min, ADD CONSTRAINT n_any CHECK (gt.yes(n))$$, '2BP01', NULL,
+                 'a replacement CHECK calling a user function proves nothing');
+SET search_path = gt, pg_catalog, public;
+SELECT throws_ok($$ALTER TABLE gt.coded DROP CONSTRAINT n_min$$, '2BP01', NULL,
+                 'an operator planted on the search_path does not make the contract''s rule unprovable');
+SELECT throws_ok($$ALTER TABLE gt.coded DROP CONSTRAINT n_min, ADD CONSTRAINT n_fake CHECK (n >= 0)$$, '2BP01', NULL,
+                 'nor one through an operator planted on the search_path');
+RESET search_path;
+SELECT is_empty($$SELECT * FROM gt.trap_log WHERE who LIKE 'ge %'$$, 'and the planted operator never ran');
+SELECT lives_ok($$ALTER TABLE gt.coded DROP CONSTRAINT n_min, ADD CONSTRAINT n_nonnegative CHECK (n >= 0)$$,
+                'a replacement CHECK that proves the rule passes');
 RESET ROLE;
 
 SELECT * FROM finish();
