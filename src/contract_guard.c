@@ -2126,6 +2126,54 @@ GuardDecide(GuardLevel *level, List *changes)
 	}
 }
 
+/*
+ * Changes made by ALTER TYPE ... RENAME VALUE: every row of a contract field
+ * of that enum type (or an array of it, or a domain over either) holding the
+ * value changes.  ADD VALUE only widens the type.
+ */
+static List *
+CheckAlterEnum(AlterEnumStmt *stmt)
+{
+	List	   *changes = NIL;
+	HASH_SEQ_STATUS status;
+	GuardEntry *entry;
+	ListCell   *lc;
+	ListCell   *lc2;
+	Oid			typid;
+	Oid			arraytypid;
+
+	if (stmt->oldVal == NULL)
+		return NIL;
+	typid = typenameTypeId(NULL, makeTypeNameFromNameList(stmt->typeName));
+	/* a role that may not rename it, or a value that is not there: PostgreSQL says so */
+	if (get_typtype(typid) != TYPTYPE_ENUM || !pg_type_ownercheck(typid, GetUserId()) ||
+		!SearchSysCacheExists2(ENUMTYPOIDNAME, ObjectIdGetDatum(typid), CStringGetDatum(stmt->oldVal)))
+		return NIL;
+	EnsureGuardCache(GuardExtension());
+	if (GuardEmpty())
+		return NIL;
+	arraytypid = get_array_type(typid);
+	hash_seq_init(&status, GuardRelations);
+	while ((entry = hash_seq_search(&status)) != NULL)
+		foreach(lc, entry->contracts)
+			foreach(lc2, ((GuardContract *) lfirst(lc))->fields)
+			{
+				GuardField *field = lfirst(lc2);
+				AttrNumber	attnum = get_attnum(entry->relid, field->name);
+				Oid			base;
+
+				if (attnum == InvalidAttrNumber)
+					continue;
+				base = getBaseType(get_atttype(entry->relid, attnum));
+				if (base == typid || (OidIsValid(arraytypid) && base == arraytypid))
+					AddChange(&changes, lfirst(lc), false,
+							  psprintf("value \"%s\" of type %s in column \"%s\" of %s would be renamed to \"%s\"",
+									   stmt->oldVal, format_type_be(typid), field->name,
+									   DescribeRelation(entry->relid), stmt->newVal));
+			}
+	return changes;
+}
+
 /* Whether a statement is one the guard looks at */
 static bool
 GuardedStatement(Node *parsetree)
@@ -2138,6 +2186,7 @@ GuardedStatement(Node *parsetree)
 		case T_ViewStmt:
 		case T_DropStmt:
 		case T_DropOwnedStmt:
+		case T_AlterEnumStmt:
 		case T_AlterDomainStmt:
 			return true;
 		default:
@@ -2194,6 +2243,9 @@ GuardProcessUtility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTr
 				break;
 			case T_ViewStmt:
 				changes = CheckReplaceView((ViewStmt *) parsetree, queryString, pstmt);
+				break;
+			case T_AlterEnumStmt:
+				changes = CheckAlterEnum((AlterEnumStmt *) parsetree);
 				break;
 			case T_AlterDomainStmt:
 				changes = CheckAlterDomain((AlterDomainStmt *) parsetree);

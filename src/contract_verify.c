@@ -341,7 +341,8 @@ datamesh_validate_data(PG_FUNCTION_ARGS)
 		appendStringInfoString(&measures, "}}");
 
 		SetUserIdAndSecContext(save_userid, save_sec_context);
-		AtEOXact_GUC(true, nestlevel);
+		/* roll back every setting the rules changed, as index builds do */
+		AtEOXact_GUC(false, nestlevel);
 	}
 	SPI_finish();
 

@@ -34,6 +34,7 @@
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "portability/instr_time.h"
+#include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
@@ -1581,6 +1582,18 @@ datamesh_evaluate(PG_FUNCTION_ARGS)
 				 errmsg("principal, action and product_id must not be null")));
 	INSTR_TIME_SET_CURRENT(start);
 	roleid = PG_GETARG_OID(0);
+
+	/*
+	 * Decisions reveal what conditions found in the principal's attributes:
+	 * only the principal's members and administrators may ask for them.
+	 */
+	if (!is_member_of_role(GetUserId(), roleid) &&
+		!is_member_of_role(GetUserId(), get_role_oid("datamesh_admin", false)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to evaluate policies for role \"%s\"",
+						GetUserNameFromId(roleid, false)),
+				 errhint("Administrators evaluate for every role, other roles for roles they are members of.")));
 	action = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	product_id = text_to_cstring(PG_GETARG_TEXT_PP(2));
 

@@ -274,6 +274,8 @@ DECLARE
     i int;
     n int;
     pid text;
+    port_loc text;
+    other_pid text;
     section text;
     ref_key text;
     dom text;
@@ -544,6 +546,24 @@ BEGIN
                 problems := problems || (p || '.topic: required for a stream port'::text);
             ELSIF elem ->> 'type' IN ('file', 'batch') AND NOT (elem ? 'location') THEN
                 problems := problems || format('%s.location: required for a %s port', p, elem ->> 'type');
+            END IF;
+            -- a location names a dataset that OpenLineage events map to a product:
+            -- a port must not claim another domain's location, nor an in-database
+            -- dataset without owning its relation
+            port_loc := rtrim(coalesce(elem ->> 'location', elem ->> 'endpoint', elem ->> 'topic'), '/');
+            IF rel IS NULL AND NOT db_port_kinds ? (elem ->> 'type') AND port_loc IS NOT NULL THEN
+                IF port_loc ~* '^postgres(ql)?://' THEN
+                    problems := problems || format('%s.location: "%s" names an in-database relation; declare a table or view port with its relation', p, port_loc);
+                ELSE
+                    SELECT dp.product_id INTO other_pid
+                      FROM datamesh.output_ports o JOIN datamesh.data_products dp ON dp.product_id = o.product_id
+                     WHERE o.product_id IS DISTINCT FROM pid AND rtrim(o.location, '/') = port_loc
+                       AND NOT datamesh._can_manage_domain(caller, dp.domain)
+                     ORDER BY dp.product_id LIMIT 1;
+                    IF other_pid IS NOT NULL THEN
+                        problems := problems || format('%s.location: "%s" is the location of data product "%s" of another domain', p, port_loc, other_pid);
+                    END IF;
+                END IF;
             END IF;
             out_ports := out_ports || jsonb_build_object(
                 'name', elem ->> 'name', 'port_type', elem ->> 'type', 'format', elem ->> 'format',

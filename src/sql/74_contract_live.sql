@@ -78,8 +78,14 @@ SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('da
 SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('datamesh.contract_guard_overrides', 'override_id'), '');
 REVOKE ALL ON datamesh.contract_validation_runs, datamesh.contract_validation_results,
               datamesh.contract_guard_overrides, datamesh.contract_guard_overridden_changes FROM PUBLIC;
-GRANT SELECT ON datamesh.contract_validation_runs, datamesh.contract_validation_results,
+GRANT SELECT ON datamesh.contract_validation_runs,
                 datamesh.contract_guard_overrides, datamesh.contract_guard_overridden_changes TO datamesh_reader;
+-- example keys are values of the data (a natural key, such as an e-mail
+-- address): only administrators read them back; validate_data returns them
+-- to its caller, who could read the rows
+GRANT SELECT (run_id, ordinal, rule_name, rule_kind, column_name, severity, passed, measured, threshold,
+              failing_rows, message) ON datamesh.contract_validation_results TO datamesh_reader;
+GRANT SELECT ON datamesh.contract_validation_results TO datamesh_admin;
 
 -- Monitoring: the latest validate_data run of every contract version
 CREATE VIEW datamesh.contract_validation_latest AS
