@@ -12,7 +12,11 @@
  *
  * Invalidation: statement triggers on the policy, principal and catalog
  * tables call datamesh_policy_invalidate, which queues a relcache
- * invalidation of the changed table; it reaches every backend when the
+ * invalidation of the policy or principal table, or, for the catalog
+ * tables, of the empty sentinel datamesh.policy_products_sentinel (so the
+ * cached plans that read the catalog survive: invalidating the catalog
+ * tables themselves made every registration replan the whole registration
+ * path).  It reaches every backend when the
  * change commits (and the changing backend at its next command).  A
  * relcache callback, and syscache callbacks on pg_auth_members and
  * pg_authid, only mark the matching cache stale; each decision first
@@ -198,7 +202,7 @@ static bool users_valid = false;
 static Oid	engine_owner = InvalidOid;
 static Oid	policies_relid = InvalidOid;
 static Oid	principals_relid = InvalidOid;
-static Oid	catalog_relids[4];
+static Oid	products_sentinel = InvalidOid;
 static Oid	audit_relid = InvalidOid;
 static Oid	audit_seqid = InvalidOid;
 static Jsonb *empty_object = NULL;
@@ -209,8 +213,6 @@ static Jsonb *empty_object = NULL;
 static void
 PolicyRelcacheCallback(Datum arg, Oid relid)
 {
-	int			i;
-
 	if (relid == InvalidOid || relid == policies_relid)
 	{
 		policies_valid = false;
@@ -220,9 +222,8 @@ PolicyRelcacheCallback(Datum arg, Oid relid)
 	}
 	if (relid == principals_relid)
 		users_valid = false;
-	for (i = 0; i < (int) lengthof(catalog_relids); i++)
-		if (relid == catalog_relids[i])
-			products_valid = false;
+	if (relid == products_sentinel)
+		products_valid = false;
 }
 
 /* Syscache callback on role memberships and roles: user attributes are stale */
@@ -256,7 +257,7 @@ datamesh_policy_invalidate(PG_FUNCTION_ARGS)
 		else if (strcmp(cache, "principals") == 0)
 			relid = EngineRelid("principal_attributes");
 		else if (strcmp(cache, "products") == 0)
-			relid = EngineRelid("data_products");
+			relid = EngineRelid("policy_products_sentinel");
 		else
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -929,10 +930,7 @@ EnsureCaches(void)
 		principals_relid = EngineRelid("principal_attributes");
 		audit_relid = EngineRelid("policy_audit");
 		audit_seqid = getIdentitySequence(audit_relid, 1, true);
-		catalog_relids[0] = EngineRelid("domains");
-		catalog_relids[1] = EngineRelid("data_products");
-		catalog_relids[2] = EngineRelid("product_versions");
-		catalog_relids[3] = EngineRelid("product_slas");
+		products_sentinel = EngineRelid("policy_products_sentinel");
 		engine_owner = RelationOwner(policies_relid);
 
 		policies_loading = true;

@@ -117,17 +117,34 @@ CREATE FUNCTION datamesh._policy_invalidate() RETURNS trigger
     LANGUAGE C
     AS 'MODULE_PATHNAME', 'datamesh_policy_invalidate';
 COMMENT ON FUNCTION datamesh._policy_invalidate() IS
-    'internal: statement trigger that makes every backend drop the decision caches fed by the table (argument: policies, principals or products; default: the table itself)';
+    'internal: statement trigger that makes every backend drop the decision caches fed by the table (argument: policies, principals or products, the last through datamesh.policy_products_sentinel; default: the table itself)';
+
+/*
+ * The products cache is invalidated through a sentinel: an empty table no
+ * query reads, whose relcache invalidation means "catalog data behind the
+ * cached products changed".  Invalidating the catalog tables themselves
+ * would also throw away every cached plan that reads them (the whole
+ * registration path) in every backend, at each registration.
+ */
+CREATE TABLE datamesh.policy_products_sentinel ();
+COMMENT ON TABLE datamesh.policy_products_sentinel IS
+    'internal, always empty: its relcache invalidation tells every backend that the policy engine''s cached products are stale';
+SELECT pg_catalog.pg_extension_config_dump('datamesh.policy_products_sentinel', '');
+REVOKE ALL ON datamesh.policy_products_sentinel FROM PUBLIC;
 
 DO $triggers$
 DECLARE
     t text;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['policies', 'principal_attributes', 'domains', 'data_products',
-                             'product_versions', 'product_slas'] LOOP
+    FOREACH t IN ARRAY ARRAY['policies', 'principal_attributes'] LOOP
         EXECUTE pg_catalog.format(
             'CREATE TRIGGER policy_cache_invalidate AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON datamesh.%I '
             'FOR EACH STATEMENT EXECUTE FUNCTION datamesh._policy_invalidate()', t);
+    END LOOP;
+    FOREACH t IN ARRAY ARRAY['domains', 'data_products', 'product_versions', 'product_slas'] LOOP
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER policy_cache_invalidate AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON datamesh.%I '
+            'FOR EACH STATEMENT EXECUTE FUNCTION datamesh._policy_invalidate(''products'')', t);
     END LOOP;
 END
 $triggers$;
