@@ -982,22 +982,13 @@ PolicyMatchesProduct(const CachedPolicy *p, const char *product_id, const char *
 	return true;
 }
 
-/* Build a product's attributes from _product_attributes/_product_columns/_product_contract results */
+/* Set a product's columns from a _product_columns result */
 static void
-FillProduct(ProductEntry *entry, Jsonb *resource, Jsonb *columns, Jsonb *contract, MemoryContext cxt)
+FillColumns(ProductEntry *entry, Jsonb *columns, MemoryContext cxt)
 {
 	JsonbIterator *it;
 	JsonbValue	v;
 	JsonbIteratorToken tok;
-	char	   *classification;
-	StringSet	tags;
-	int			i;
-
-	entry->resource = CopyJsonb(resource, cxt);
-	entry->contract = contract ? CopyJsonb(contract, cxt) : NULL;
-	entry->domain = JsonbGetString(entry->resource, "domain", cxt);
-	classification = JsonbGetString(entry->resource, "classification", cxt);
-	tags = JsonbGetStrings(entry->resource, "tags", cxt);
 
 	entry->ncolumns = 0;
 	entry->columns = MemoryContextAllocZero(cxt, sizeof(CachedColumn) * Max(JsonContainerSize(&columns->root), 1));
@@ -1015,6 +1006,29 @@ FillProduct(ProductEntry *entry, Jsonb *resource, Jsonb *columns, Jsonb *contrac
 			c->tags = JsonbGetStrings(c->attrs, "tags", cxt);
 		}
 	}
+}
+
+/*
+ * Build a product's attributes from _product_attributes/_product_columns/
+ * _product_contract results (columns NULL: none loaded)
+ */
+static void
+FillProduct(ProductEntry *entry, Jsonb *resource, Jsonb *columns, Jsonb *contract, MemoryContext cxt)
+{
+	char	   *classification;
+	StringSet	tags;
+	int			i;
+
+	entry->resource = CopyJsonb(resource, cxt);
+	entry->contract = contract ? CopyJsonb(contract, cxt) : NULL;
+	entry->domain = JsonbGetString(entry->resource, "domain", cxt);
+	classification = JsonbGetString(entry->resource, "classification", cxt);
+	tags = JsonbGetStrings(entry->resource, "tags", cxt);
+
+	entry->ncolumns = 0;
+	entry->columns = NULL;
+	if (columns != NULL)
+		FillColumns(entry, columns, cxt);
 
 	entry->request = MemoryContextAlloc(cxt, sizeof(int) * Max(npolicies, 1));
 	entry->compliance = MemoryContextAlloc(cxt, sizeof(int) * Max(npolicies, 1));
@@ -1048,10 +1062,13 @@ FillProduct(ProductEntry *entry, Jsonb *resource, Jsonb *columns, Jsonb *contrac
 	}
 }
 
-/* Load one product version's attributes (current version when version is NULL) */
+/*
+ * Load one product version's attributes (current version when version is
+ * NULL); its columns too when with_columns, else none
+ */
 static bool
 LoadProduct(ProductEntry *entry, const char *product_id, Datum version, bool version_null,
-			MemoryContext cxt)
+			bool with_columns, MemoryContext cxt)
 {
 	Oid			argtypes[2] = {TEXTOID, InvalidOid};
 	Datum		values[2];
@@ -1069,9 +1086,14 @@ LoadProduct(ProductEntry *entry, const char *product_id, Datum version, bool ver
 	values[1] = version;
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	RunLoader("SELECT datamesh._product_attributes($1, $2), datamesh._product_columns($1, $2),"
-			  " datamesh._product_contract($1, $2)",
-			  2, argtypes, values, nulls);
+	if (with_columns)
+		RunLoader("SELECT datamesh._product_attributes($1, $2), datamesh._product_columns($1, $2),"
+				  " datamesh._product_contract($1, $2)",
+				  2, argtypes, values, nulls);
+	else
+		RunLoader("SELECT datamesh._product_attributes($1, $2), NULL::pg_catalog.jsonb,"
+				  " datamesh._product_contract($1, $2)",
+				  2, argtypes, values, nulls);
 	if (SPI_processed == 1)
 	{
 		resource = SpiDatum(SPI_tuptable->vals[0], 1, &isnull1);
@@ -1081,13 +1103,35 @@ LoadProduct(ProductEntry *entry, const char *product_id, Datum version, bool ver
 		{
 			strlcpy(entry->product_id, product_id, NAMEDATALEN);
 			FillProduct(entry, DatumGetJsonbP(resource),
-						isnull2 ? JsonbFromText("[]") : DatumGetJsonbP(columns),
+						!with_columns ? NULL : isnull2 ? JsonbFromText("[]") : DatumGetJsonbP(columns),
 						isnull3 ? NULL : DatumGetJsonbP(contract), cxt);
 			found = true;
 		}
 	}
 	SPI_finish();
 	return found;
+}
+
+/* Load the columns of a product version loaded without them */
+static void
+LoadColumns(ProductEntry *entry, Datum version, MemoryContext cxt)
+{
+	Oid			argtypes[2] = {TEXTOID, InvalidOid};
+	Datum		values[2];
+	bool		isnull;
+	Datum		columns;
+
+	argtypes[1] = SemverTypeOid();
+	values[0] = CStringGetTextDatum(entry->product_id);
+	values[1] = version;
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	RunLoader("SELECT datamesh._product_columns($1, $2)", 2, argtypes, values, NULL);
+	if (SPI_processed != 1)
+		elog(ERROR, "datamesh._product_columns returned %d rows", (int) SPI_processed);
+	columns = SpiDatum(SPI_tuptable->vals[0], 1, &isnull);
+	FillColumns(entry, isnull ? JsonbFromText("[]") : DatumGetJsonbP(columns), cxt);
+	SPI_finish();
 }
 
 /* The cached current version of a product, loaded on first use */
@@ -1117,7 +1161,7 @@ GetProduct(const char *product_id)
 		return entry;
 
 	memset(&tmp, 0, sizeof(tmp));
-	if (!LoadProduct(&tmp, product_id, (Datum) 0, true, product_cxt))
+	if (!LoadProduct(&tmp, product_id, (Datum) 0, true, true, product_cxt))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("data product \"%s\" does not exist", product_id)));
@@ -1958,11 +2002,23 @@ ComplianceReport(const char *product_id, Datum version, bool version_null, Oid r
 	{
 		memset(&local, 0, sizeof(local));
 		if (strlen(product_id) >= NAMEDATALEN ||
-			!LoadProduct(&local, product_id, version, false, CurrentMemoryContext))
+			!LoadProduct(&local, product_id, version, false, false, CurrentMemoryContext))
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_OBJECT),
 					 errmsg("version %s of data product \"%s\" does not exist",
 							OidOutputFunctionCall(SemverOutput(), version), product_id)));
+
+		/*
+		 * The columns only matter to a policy judged per column: load them
+		 * when one applies (registration with no such policy reads no
+		 * column attributes)
+		 */
+		for (i = 0; i < local.ncompliance; i++)
+			if (policies[local.compliance[i]].per_column)
+			{
+				LoadColumns(&local, version, CurrentMemoryContext);
+				break;
+			}
 		prod = &local;
 	}
 	user = GetUser(roleid);
