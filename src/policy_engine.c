@@ -298,27 +298,65 @@ RelationOwner(Oid relid)
 	return owner;
 }
 
-/* Run a query as the extension owner with the latest snapshot (SPI connected) */
+/* The loader queries, each prepared once per backend (see RunLoader) */
+typedef enum LoaderQuery
+{
+	LOAD_POLICIES,
+	LOAD_PRODUCT,
+	LOAD_PRODUCT_NO_COLUMNS,
+	LOAD_COLUMNS,
+	LOAD_PRINCIPAL,
+	NUM_LOADER_QUERIES
+} LoaderQuery;
+
+#define MAX_LOADER_ARGS 2
+
+static SPIPlanPtr loader_plans[NUM_LOADER_QUERIES];
+static Oid	loader_argtypes[NUM_LOADER_QUERIES][MAX_LOADER_ARGS];
+
+/*
+ * Run a loader query as the extension owner with the latest snapshot (SPI
+ * connected).  Its plan is kept for the backend (the plan cache revalidates
+ * it when what it reads changes) and prepared again if its argument types
+ * changed (the extension was created again).
+ */
 static void
-RunLoader(const char *sql, int nargs, Oid *argtypes, Datum *values, const char *nulls)
+RunLoader(LoaderQuery which, const char *sql, int nargs, Oid *argtypes, Datum *values, const char *nulls)
 {
 	SPIPlanPtr	plan;
 	Snapshot	snap;
 	Oid			save_user;
 	int			save_sec;
 	int			rc;
+	int			i;
 
+	Assert(nargs <= MAX_LOADER_ARGS);
 	GetUserIdAndSecContext(&save_user, &save_sec);
 	SetUserIdAndSecContext(engine_owner, save_sec | SECURITY_LOCAL_USERID_CHANGE);
-	plan = SPI_prepare(sql, nargs, argtypes);
+	plan = loader_plans[which];
+	for (i = 0; plan != NULL && i < nargs; i++)
+		if (loader_argtypes[which][i] != argtypes[i])
+		{
+			loader_plans[which] = NULL;
+			SPI_freeplan(plan);
+			plan = NULL;
+		}
 	if (plan == NULL)
-		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	{
+		plan = SPI_prepare(sql, nargs, argtypes);
+		if (plan == NULL)
+			elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(plan) != 0)
+			elog(ERROR, "SPI_keepplan failed");
+		for (i = 0; i < nargs; i++)
+			loader_argtypes[which][i] = argtypes[i];
+		loader_plans[which] = plan;
+	}
 	snap = RegisterSnapshot(GetLatestSnapshot());
 	rc = SPI_execute_snapshot(plan, values, nulls, snap, InvalidSnapshot, true, false, 0);
 	UnregisterSnapshot(snap);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "policy cache query failed: %s", SPI_result_code_string(rc));
-	SPI_freeplan(plan);
 	SetUserIdAndSecContext(save_user, save_sec);
 }
 
@@ -850,7 +888,7 @@ LoadPolicies(void)
 	policies = NULL;
 	npolicies = 0;
 	/* a SQL function with a pinned search_path: nothing resolves through the caller's */
-	RunLoader("SELECT * FROM datamesh._policy_rows()", 0, NULL, NULL, NULL);
+	RunLoader(LOAD_POLICIES, "SELECT * FROM datamesh._policy_rows()", 0, NULL, NULL, NULL);
 	policies = MemoryContextAllocZero(policy_cxt, sizeof(CachedPolicy) * Max(SPI_processed, 1));
 	errcb.callback = LoadErrorContext;
 	errcb.arg = NULL;
@@ -1087,11 +1125,11 @@ LoadProduct(ProductEntry *entry, const char *product_id, Datum version, bool ver
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	if (with_columns)
-		RunLoader("SELECT datamesh._product_attributes($1, $2), datamesh._product_columns($1, $2),"
+		RunLoader(LOAD_PRODUCT, "SELECT datamesh._product_attributes($1, $2), datamesh._product_columns($1, $2),"
 				  " datamesh._product_contract($1, $2)",
 				  2, argtypes, values, nulls);
 	else
-		RunLoader("SELECT datamesh._product_attributes($1, $2), NULL::pg_catalog.jsonb,"
+		RunLoader(LOAD_PRODUCT_NO_COLUMNS, "SELECT datamesh._product_attributes($1, $2), NULL::pg_catalog.jsonb,"
 				  " datamesh._product_contract($1, $2)",
 				  2, argtypes, values, nulls);
 	if (SPI_processed == 1)
@@ -1126,7 +1164,7 @@ LoadColumns(ProductEntry *entry, Datum version, MemoryContext cxt)
 	values[1] = version;
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	RunLoader("SELECT datamesh._product_columns($1, $2)", 2, argtypes, values, NULL);
+	RunLoader(LOAD_COLUMNS, "SELECT datamesh._product_columns($1, $2)", 2, argtypes, values, NULL);
 	if (SPI_processed != 1)
 		elog(ERROR, "datamesh._product_columns returned %d rows", (int) SPI_processed);
 	columns = SpiDatum(SPI_tuptable->vals[0], 1, &isnull);
@@ -1199,7 +1237,7 @@ GetUser(Oid roleid)
 	values[0] = ObjectIdGetDatum(roleid);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	RunLoader("SELECT datamesh._principal_env($1)", 1, argtypes, values, NULL);
+	RunLoader(LOAD_PRINCIPAL, "SELECT datamesh._principal_env($1)", 1, argtypes, values, NULL);
 	d = SpiDatum(SPI_tuptable->vals[0], 1, &isnull);
 	attrs = isnull ? empty_object : CopyJsonb(DatumGetJsonbP(d), user_cxt);
 	SPI_finish();
