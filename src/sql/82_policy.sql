@@ -1256,14 +1256,17 @@ BEGIN
                            ELSE format('contract version %s of data product "%s"', contract ->> 'version', pid) END,
                       w ->> 'policy', w ->> 'policy_id', w ->> 'reason';
     END LOOP;
-    INSERT INTO datamesh.policy_audit (principal, requested_by, action, product_id, decision, policy_ids,
-                                       enforcement, reason, details)
-    SELECT caller::text, session_user, what, pid, f ->> 'severity',
-           ARRAY[f ->> 'policy_id'], ARRAY[CASE f ->> 'severity' WHEN 'warning' THEN 'warn' ELSE 'audit' END],
-           f ->> 'reason', jsonb_build_object('version', ver::text)
-                           || CASE WHEN contract ? 'version'
-                                   THEN jsonb_build_object('contract_version', contract ->> 'version') ELSE '{}' END
-      FROM jsonb_array_elements((r -> 'warnings') || (r -> 'audited')) f;
+    -- (no statement at all when there is nothing to record: the common case)
+    IF jsonb_array_length(r -> 'warnings') > 0 OR jsonb_array_length(r -> 'audited') > 0 THEN
+        INSERT INTO datamesh.policy_audit (principal, requested_by, action, product_id, decision, policy_ids,
+                                           enforcement, reason, details)
+        SELECT caller::text, session_user, what, pid, f ->> 'severity',
+               ARRAY[f ->> 'policy_id'], ARRAY[CASE f ->> 'severity' WHEN 'warning' THEN 'warn' ELSE 'audit' END],
+               f ->> 'reason', jsonb_build_object('version', ver::text)
+                               || CASE WHEN contract ? 'version'
+                                       THEN jsonb_build_object('contract_version', contract ->> 'version') ELSE '{}' END
+          FROM jsonb_array_elements((r -> 'warnings') || (r -> 'audited')) f;
+    END IF;
     RETURN r;
 END
 $fn$;
