@@ -299,6 +299,10 @@ SELECT datamesh.create_policy(name => 'pii columns classified', kind => 'classif
 RESET ROLE;
 SELECT jsonb_pretty(datamesh.check_compliance('pe-orders'));
 SELECT datamesh.check_compliance('pe-orders', '1.0.0') -> 'version' AS old_version;
+-- a named version (as registration judges it) is loaded without the cache,
+-- its columns only because a per-column policy applies: the same report
+SELECT datamesh.check_compliance('pe-orders', '1.1.0') = datamesh.check_compliance('pe-orders') AS same_report,
+       jsonb_array_length(datamesh.check_compliance('pe-orders', '1.1.0') -> 'audited') AS per_column_findings;
 SELECT datamesh.check_compliance('pe-orders', '9.9.9');
 SELECT datamesh.check_compliance('pe-nowhere');
 -- registration: a block-level violation rejects it, itemized, nothing written

@@ -10,7 +10,8 @@
  * is loaded once and kept in CacheMemoryContext until one of the tables
  * behind the views changes: a statement trigger on those tables
  * (datamesh._lineage_invalidate) sends a relcache invalidation for the
- * sentinel table datamesh.column_lineage, which every backend receives at
+ * empty sentinel table datamesh.lineage_sentinel (no query reads it, so no
+ * cached plan is thrown away with the graphs), which every backend receives at
  * its next transaction or lock acquisition (and the writing backend at its
  * next command), and the relcache callback below marks the cache stale.
  */
@@ -172,10 +173,10 @@ static Oid
 LineageSentinel(void)
 {
 	Oid			nsp = get_namespace_oid("datamesh", false);
-	Oid			relid = get_relname_relid("column_lineage", nsp);
+	Oid			relid = get_relname_relid("lineage_sentinel", nsp);
 
 	if (!OidIsValid(relid))
-		elog(ERROR, "datamesh.column_lineage does not exist");
+		elog(ERROR, "datamesh.lineage_sentinel does not exist");
 	return relid;
 }
 

@@ -12,7 +12,11 @@
  *
  * Invalidation: statement triggers on the policy, principal and catalog
  * tables call datamesh_policy_invalidate, which queues a relcache
- * invalidation of the changed table; it reaches every backend when the
+ * invalidation of the policy or principal table, or, for the catalog
+ * tables, of the empty sentinel datamesh.policy_products_sentinel (so the
+ * cached plans that read the catalog survive: invalidating the catalog
+ * tables themselves made every registration replan the whole registration
+ * path).  It reaches every backend when the
  * change commits (and the changing backend at its next command).  A
  * relcache callback, and syscache callbacks on pg_auth_members and
  * pg_authid, only mark the matching cache stale; each decision first
@@ -199,7 +203,7 @@ static bool users_valid = false;
 static Oid	engine_owner = InvalidOid;
 static Oid	policies_relid = InvalidOid;
 static Oid	principals_relid = InvalidOid;
-static Oid	catalog_relids[4];
+static Oid	products_sentinel = InvalidOid;
 static Oid	audit_relid = InvalidOid;
 static Oid	audit_seqid = InvalidOid;
 static Jsonb *empty_object = NULL;
@@ -210,8 +214,6 @@ static Jsonb *empty_object = NULL;
 static void
 PolicyRelcacheCallback(Datum arg, Oid relid)
 {
-	int			i;
-
 	if (relid == InvalidOid || relid == policies_relid)
 	{
 		policies_valid = false;
@@ -221,9 +223,8 @@ PolicyRelcacheCallback(Datum arg, Oid relid)
 	}
 	if (relid == principals_relid)
 		users_valid = false;
-	for (i = 0; i < (int) lengthof(catalog_relids); i++)
-		if (relid == catalog_relids[i])
-			products_valid = false;
+	if (relid == products_sentinel)
+		products_valid = false;
 }
 
 /* Syscache callback on role memberships and roles: user attributes are stale */
@@ -257,7 +258,7 @@ datamesh_policy_invalidate(PG_FUNCTION_ARGS)
 		else if (strcmp(cache, "principals") == 0)
 			relid = EngineRelid("principal_attributes");
 		else if (strcmp(cache, "products") == 0)
-			relid = EngineRelid("data_products");
+			relid = EngineRelid("policy_products_sentinel");
 		else
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -298,27 +299,65 @@ RelationOwner(Oid relid)
 	return owner;
 }
 
-/* Run a query as the extension owner with the latest snapshot (SPI connected) */
+/* The loader queries, each prepared once per backend (see RunLoader) */
+typedef enum LoaderQuery
+{
+	LOAD_POLICIES,
+	LOAD_PRODUCT,
+	LOAD_PRODUCT_NO_COLUMNS,
+	LOAD_COLUMNS,
+	LOAD_PRINCIPAL,
+	NUM_LOADER_QUERIES
+} LoaderQuery;
+
+#define MAX_LOADER_ARGS 2
+
+static SPIPlanPtr loader_plans[NUM_LOADER_QUERIES];
+static Oid	loader_argtypes[NUM_LOADER_QUERIES][MAX_LOADER_ARGS];
+
+/*
+ * Run a loader query as the extension owner with the latest snapshot (SPI
+ * connected).  Its plan is kept for the backend (the plan cache revalidates
+ * it when what it reads changes) and prepared again if its argument types
+ * changed (the extension was created again).
+ */
 static void
-RunLoader(const char *sql, int nargs, Oid *argtypes, Datum *values, const char *nulls)
+RunLoader(LoaderQuery which, const char *sql, int nargs, Oid *argtypes, Datum *values, const char *nulls)
 {
 	SPIPlanPtr	plan;
 	Snapshot	snap;
 	Oid			save_user;
 	int			save_sec;
 	int			rc;
+	int			i;
 
+	Assert(nargs <= MAX_LOADER_ARGS);
 	GetUserIdAndSecContext(&save_user, &save_sec);
 	SetUserIdAndSecContext(engine_owner, save_sec | SECURITY_LOCAL_USERID_CHANGE);
-	plan = SPI_prepare(sql, nargs, argtypes);
+	plan = loader_plans[which];
+	for (i = 0; plan != NULL && i < nargs; i++)
+		if (loader_argtypes[which][i] != argtypes[i])
+		{
+			loader_plans[which] = NULL;
+			SPI_freeplan(plan);
+			plan = NULL;
+		}
 	if (plan == NULL)
-		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	{
+		plan = SPI_prepare(sql, nargs, argtypes);
+		if (plan == NULL)
+			elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(plan) != 0)
+			elog(ERROR, "SPI_keepplan failed");
+		for (i = 0; i < nargs; i++)
+			loader_argtypes[which][i] = argtypes[i];
+		loader_plans[which] = plan;
+	}
 	snap = RegisterSnapshot(GetLatestSnapshot());
 	rc = SPI_execute_snapshot(plan, values, nulls, snap, InvalidSnapshot, true, false, 0);
 	UnregisterSnapshot(snap);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "policy cache query failed: %s", SPI_result_code_string(rc));
-	SPI_freeplan(plan);
 	SetUserIdAndSecContext(save_user, save_sec);
 }
 
@@ -850,7 +889,7 @@ LoadPolicies(void)
 	policies = NULL;
 	npolicies = 0;
 	/* a SQL function with a pinned search_path: nothing resolves through the caller's */
-	RunLoader("SELECT * FROM datamesh._policy_rows()", 0, NULL, NULL, NULL);
+	RunLoader(LOAD_POLICIES, "SELECT * FROM datamesh._policy_rows()", 0, NULL, NULL, NULL);
 	policies = MemoryContextAllocZero(policy_cxt, sizeof(CachedPolicy) * Max(SPI_processed, 1));
 	errcb.callback = LoadErrorContext;
 	errcb.arg = NULL;
@@ -930,10 +969,7 @@ EnsureCaches(void)
 		principals_relid = EngineRelid("principal_attributes");
 		audit_relid = EngineRelid("policy_audit");
 		audit_seqid = getIdentitySequence(audit_relid, 1, true);
-		catalog_relids[0] = EngineRelid("domains");
-		catalog_relids[1] = EngineRelid("data_products");
-		catalog_relids[2] = EngineRelid("product_versions");
-		catalog_relids[3] = EngineRelid("product_slas");
+		products_sentinel = EngineRelid("policy_products_sentinel");
 		engine_owner = RelationOwner(policies_relid);
 
 		policies_loading = true;
@@ -985,22 +1021,13 @@ PolicyMatchesProduct(const CachedPolicy *p, const char *product_id, const char *
 	return true;
 }
 
-/* Build a product's attributes from _product_attributes/_product_columns/_product_contract results */
+/* Set a product's columns from a _product_columns result */
 static void
-FillProduct(ProductEntry *entry, Jsonb *resource, Jsonb *columns, Jsonb *contract, MemoryContext cxt)
+FillColumns(ProductEntry *entry, Jsonb *columns, MemoryContext cxt)
 {
 	JsonbIterator *it;
 	JsonbValue	v;
 	JsonbIteratorToken tok;
-	char	   *classification;
-	StringSet	tags;
-	int			i;
-
-	entry->resource = CopyJsonb(resource, cxt);
-	entry->contract = contract ? CopyJsonb(contract, cxt) : NULL;
-	entry->domain = JsonbGetString(entry->resource, "domain", cxt);
-	classification = JsonbGetString(entry->resource, "classification", cxt);
-	tags = JsonbGetStrings(entry->resource, "tags", cxt);
 
 	entry->ncolumns = 0;
 	entry->columns = MemoryContextAllocZero(cxt, sizeof(CachedColumn) * Max(JsonContainerSize(&columns->root), 1));
@@ -1018,6 +1045,29 @@ FillProduct(ProductEntry *entry, Jsonb *resource, Jsonb *columns, Jsonb *contrac
 			c->tags = JsonbGetStrings(c->attrs, "tags", cxt);
 		}
 	}
+}
+
+/*
+ * Build a product's attributes from _product_attributes/_product_columns/
+ * _product_contract results (columns NULL: none loaded)
+ */
+static void
+FillProduct(ProductEntry *entry, Jsonb *resource, Jsonb *columns, Jsonb *contract, MemoryContext cxt)
+{
+	char	   *classification;
+	StringSet	tags;
+	int			i;
+
+	entry->resource = CopyJsonb(resource, cxt);
+	entry->contract = contract ? CopyJsonb(contract, cxt) : NULL;
+	entry->domain = JsonbGetString(entry->resource, "domain", cxt);
+	classification = JsonbGetString(entry->resource, "classification", cxt);
+	tags = JsonbGetStrings(entry->resource, "tags", cxt);
+
+	entry->ncolumns = 0;
+	entry->columns = NULL;
+	if (columns != NULL)
+		FillColumns(entry, columns, cxt);
 
 	entry->request = MemoryContextAlloc(cxt, sizeof(int) * Max(npolicies, 1));
 	entry->compliance = MemoryContextAlloc(cxt, sizeof(int) * Max(npolicies, 1));
@@ -1051,10 +1101,13 @@ FillProduct(ProductEntry *entry, Jsonb *resource, Jsonb *columns, Jsonb *contrac
 	}
 }
 
-/* Load one product version's attributes (current version when version is NULL) */
+/*
+ * Load one product version's attributes (current version when version is
+ * NULL); its columns too when with_columns, else none
+ */
 static bool
 LoadProduct(ProductEntry *entry, const char *product_id, Datum version, bool version_null,
-			MemoryContext cxt)
+			bool with_columns, MemoryContext cxt)
 {
 	Oid			argtypes[2] = {TEXTOID, InvalidOid};
 	Datum		values[2];
@@ -1072,9 +1125,14 @@ LoadProduct(ProductEntry *entry, const char *product_id, Datum version, bool ver
 	values[1] = version;
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	RunLoader("SELECT datamesh._product_attributes($1, $2), datamesh._product_columns($1, $2),"
-			  " datamesh._product_contract($1, $2)",
-			  2, argtypes, values, nulls);
+	if (with_columns)
+		RunLoader(LOAD_PRODUCT, "SELECT datamesh._product_attributes($1, $2), datamesh._product_columns($1, $2),"
+				  " datamesh._product_contract($1, $2)",
+				  2, argtypes, values, nulls);
+	else
+		RunLoader(LOAD_PRODUCT_NO_COLUMNS, "SELECT datamesh._product_attributes($1, $2), NULL::pg_catalog.jsonb,"
+				  " datamesh._product_contract($1, $2)",
+				  2, argtypes, values, nulls);
 	if (SPI_processed == 1)
 	{
 		resource = SpiDatum(SPI_tuptable->vals[0], 1, &isnull1);
@@ -1084,13 +1142,35 @@ LoadProduct(ProductEntry *entry, const char *product_id, Datum version, bool ver
 		{
 			strlcpy(entry->product_id, product_id, NAMEDATALEN);
 			FillProduct(entry, DatumGetJsonbP(resource),
-						isnull2 ? JsonbFromText("[]") : DatumGetJsonbP(columns),
+						!with_columns ? NULL : isnull2 ? JsonbFromText("[]") : DatumGetJsonbP(columns),
 						isnull3 ? NULL : DatumGetJsonbP(contract), cxt);
 			found = true;
 		}
 	}
 	SPI_finish();
 	return found;
+}
+
+/* Load the columns of a product version loaded without them */
+static void
+LoadColumns(ProductEntry *entry, Datum version, MemoryContext cxt)
+{
+	Oid			argtypes[2] = {TEXTOID, InvalidOid};
+	Datum		values[2];
+	bool		isnull;
+	Datum		columns;
+
+	argtypes[1] = SemverTypeOid();
+	values[0] = CStringGetTextDatum(entry->product_id);
+	values[1] = version;
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	RunLoader(LOAD_COLUMNS, "SELECT datamesh._product_columns($1, $2)", 2, argtypes, values, NULL);
+	if (SPI_processed != 1)
+		elog(ERROR, "datamesh._product_columns returned %d rows", (int) SPI_processed);
+	columns = SpiDatum(SPI_tuptable->vals[0], 1, &isnull);
+	FillColumns(entry, isnull ? JsonbFromText("[]") : DatumGetJsonbP(columns), cxt);
+	SPI_finish();
 }
 
 /* The cached current version of a product, loaded on first use */
@@ -1120,7 +1200,7 @@ GetProduct(const char *product_id)
 		return entry;
 
 	memset(&tmp, 0, sizeof(tmp));
-	if (!LoadProduct(&tmp, product_id, (Datum) 0, true, product_cxt))
+	if (!LoadProduct(&tmp, product_id, (Datum) 0, true, true, product_cxt))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("data product \"%s\" does not exist", product_id)));
@@ -1158,7 +1238,7 @@ GetUser(Oid roleid)
 	values[0] = ObjectIdGetDatum(roleid);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	RunLoader("SELECT datamesh._principal_env($1)", 1, argtypes, values, NULL);
+	RunLoader(LOAD_PRINCIPAL, "SELECT datamesh._principal_env($1)", 1, argtypes, values, NULL);
 	d = SpiDatum(SPI_tuptable->vals[0], 1, &isnull);
 	attrs = isnull ? empty_object : CopyJsonb(DatumGetJsonbP(d), user_cxt);
 	SPI_finish();
@@ -1973,11 +2053,23 @@ ComplianceReport(const char *product_id, Datum version, bool version_null, Oid r
 	{
 		memset(&local, 0, sizeof(local));
 		if (strlen(product_id) >= NAMEDATALEN ||
-			!LoadProduct(&local, product_id, version, false, CurrentMemoryContext))
+			!LoadProduct(&local, product_id, version, false, false, CurrentMemoryContext))
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_OBJECT),
 					 errmsg("version %s of data product \"%s\" does not exist",
 							OidOutputFunctionCall(SemverOutput(), version), product_id)));
+
+		/*
+		 * The columns only matter to a policy judged per column: load them
+		 * when one applies (registration with no such policy reads no
+		 * column attributes)
+		 */
+		for (i = 0; i < local.ncompliance; i++)
+			if (policies[local.compliance[i]].per_column)
+			{
+				LoadColumns(&local, version, CurrentMemoryContext);
+				break;
+			}
 		prod = &local;
 	}
 	user = GetUser(roleid);

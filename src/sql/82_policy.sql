@@ -117,17 +117,34 @@ CREATE FUNCTION datamesh._policy_invalidate() RETURNS trigger
     LANGUAGE C
     AS 'MODULE_PATHNAME', 'datamesh_policy_invalidate';
 COMMENT ON FUNCTION datamesh._policy_invalidate() IS
-    'internal: statement trigger that makes every backend drop the decision caches fed by the table (argument: policies, principals or products; default: the table itself)';
+    'internal: statement trigger that makes every backend drop the decision caches fed by the table (argument: policies, principals or products, the last through datamesh.policy_products_sentinel; default: the table itself)';
+
+/*
+ * The products cache is invalidated through a sentinel: an empty table no
+ * query reads, whose relcache invalidation means "catalog data behind the
+ * cached products changed".  Invalidating the catalog tables themselves
+ * would also throw away every cached plan that reads them (the whole
+ * registration path) in every backend, at each registration.
+ */
+CREATE TABLE datamesh.policy_products_sentinel ();
+COMMENT ON TABLE datamesh.policy_products_sentinel IS
+    'internal, always empty: its relcache invalidation tells every backend that the policy engine''s cached products are stale';
+SELECT pg_catalog.pg_extension_config_dump('datamesh.policy_products_sentinel', '');
+REVOKE ALL ON datamesh.policy_products_sentinel FROM PUBLIC;
 
 DO $triggers$
 DECLARE
     t text;
 BEGIN
-    FOREACH t IN ARRAY ARRAY['policies', 'principal_attributes', 'domains', 'data_products',
-                             'product_versions', 'product_slas'] LOOP
+    FOREACH t IN ARRAY ARRAY['policies', 'principal_attributes'] LOOP
         EXECUTE pg_catalog.format(
             'CREATE TRIGGER policy_cache_invalidate AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON datamesh.%I '
             'FOR EACH STATEMENT EXECUTE FUNCTION datamesh._policy_invalidate()', t);
+    END LOOP;
+    FOREACH t IN ARRAY ARRAY['domains', 'data_products', 'product_versions', 'product_slas'] LOOP
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER policy_cache_invalidate AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON datamesh.%I '
+            'FOR EACH STATEMENT EXECUTE FUNCTION datamesh._policy_invalidate(''products'')', t);
     END LOOP;
 END
 $triggers$;
@@ -169,22 +186,29 @@ CREATE TRIGGER policy_audit_no_truncate BEFORE TRUNCATE ON datamesh.policy_audit
 
 -- An interval as whole days, counting a year as 365 days and a month as 30
 CREATE FUNCTION datamesh._interval_days(i pg_catalog.interval) RETURNS pg_catalog.numeric
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
     AS $fn$
-    SELECT trim_scale(round(extract(year FROM i) * 365 + extract(month FROM i) * 30 + extract(day FROM i)
-                            + extract(epoch FROM i - date_trunc('day', i)) / 86400, 3))
+BEGIN
+    RETURN trim_scale(round(extract(year FROM i) * 365 + extract(month FROM i) * 30 + extract(day FROM i)
+                            + extract(epoch FROM i - date_trunc('day', i)) / 86400, 3));
+END
 $fn$;
 COMMENT ON FUNCTION datamesh._interval_days(pg_catalog.interval) IS
     'internal: an interval in days (a year is 365 days, a month 30), as policies see retention';
 
 -- resource.*: one product version (the current one when version is NULL), or NULL if none
+-- (PL/pgSQL, like the other attribute builders, so that its plan is cached;
+-- a generic plan: its index lookups by product and version are the plan for
+-- any arguments, and a custom plan per call cost more than the lookups)
 CREATE FUNCTION datamesh._product_attributes(product_id pg_catalog.text, version datamesh.semver)
     RETURNS pg_catalog.jsonb
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
+    SET plan_cache_mode = force_generic_plan
     AS $fn$
-    SELECT jsonb_strip_nulls(jsonb_build_object(
+BEGIN
+    RETURN (SELECT jsonb_strip_nulls(jsonb_build_object(
         'id', v.product_id,
         'name', v.display_name,
         'domain', p.domain,
@@ -214,7 +238,8 @@ CREATE FUNCTION datamesh._product_attributes(product_id pg_catalog.text, version
       LEFT JOIN datamesh.product_slas s ON s.product_id = v.product_id AND s.version OPERATOR(datamesh.=) v.version
      WHERE p.product_id = _product_attributes.product_id
        AND v.version OPERATOR(datamesh.=) coalesce(_product_attributes.version,
-               (SELECT c.current_version FROM datamesh.products c WHERE c.product_id = _product_attributes.product_id))
+               (SELECT c.current_version FROM datamesh.products c WHERE c.product_id = _product_attributes.product_id)));
+END
 $fn$;
 COMMENT ON FUNCTION datamesh._product_attributes(pg_catalog.text, datamesh.semver) IS
     'internal: the resource attributes policies see for a product version';
@@ -281,12 +306,14 @@ COMMENT ON FUNCTION datamesh._contract_policy_attributes(pg_catalog.jsonb, pg_ca
 -- The contract a product version is judged with: its newest active contract
 CREATE FUNCTION datamesh._policy_contract_version(product_id pg_catalog.text)
     RETURNS datamesh.semver
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
     AS $fn$
-    SELECT k.version FROM datamesh.contracts k
-     WHERE k.product_id = _policy_contract_version.product_id AND k.status = 'active'
-     ORDER BY k.version DESC LIMIT 1
+BEGIN
+    RETURN (SELECT k.version FROM datamesh.contracts k
+             WHERE k.product_id = _policy_contract_version.product_id AND k.status = 'active'
+             ORDER BY k.version DESC LIMIT 1);
+END
 $fn$;
 COMMENT ON FUNCTION datamesh._policy_contract_version(pg_catalog.text) IS
     'internal: the version of a product''s newest active contract, which evaluate and check_compliance see';
@@ -294,16 +321,18 @@ COMMENT ON FUNCTION datamesh._policy_contract_version(pg_catalog.text) IS
 -- contract.*: the product's newest active contract, or NULL (the root is then absent)
 CREATE FUNCTION datamesh._product_contract(product_id pg_catalog.text, version datamesh.semver)
     RETURNS pg_catalog.jsonb
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
     AS $fn$
-    SELECT datamesh._contract_policy_attributes(
+BEGIN
+    RETURN (SELECT datamesh._contract_policy_attributes(
                to_jsonb(k) - 'manifest' - 'source_document' - 'schema',
                (SELECT jsonb_agg(to_jsonb(f) ORDER BY f.ordinal) FROM datamesh.contract_fields f
                  WHERE f.product_id = k.product_id AND f.version OPERATOR(datamesh.=) k.version))
       FROM datamesh.contracts k
      WHERE k.product_id = _product_contract.product_id
-       AND k.version OPERATOR(datamesh.=) datamesh._policy_contract_version(_product_contract.product_id)
+       AND k.version OPERATOR(datamesh.=) datamesh._policy_contract_version(_product_contract.product_id));
+END
 $fn$;
 COMMENT ON FUNCTION datamesh._product_contract(pg_catalog.text, datamesh.semver) IS
     'internal: the contract attributes policies see for a product (its newest active contract; NULL if none)';
@@ -370,6 +399,7 @@ CREATE FUNCTION datamesh._policy_declared_columns(pid pg_catalog.text, ver datam
     RETURNS pg_catalog.jsonb
     LANGUAGE plpgsql STABLE
     SET search_path = pg_catalog, pg_temp
+    SET plan_cache_mode = force_generic_plan
     AS $fn$
 DECLARE
     kver datamesh.semver := datamesh._policy_contract_version(pid);
@@ -1226,14 +1256,17 @@ BEGIN
                            ELSE format('contract version %s of data product "%s"', contract ->> 'version', pid) END,
                       w ->> 'policy', w ->> 'policy_id', w ->> 'reason';
     END LOOP;
-    INSERT INTO datamesh.policy_audit (principal, requested_by, action, product_id, decision, policy_ids,
-                                       enforcement, reason, details)
-    SELECT caller::text, session_user, what, pid, f ->> 'severity',
-           ARRAY[f ->> 'policy_id'], ARRAY[CASE f ->> 'severity' WHEN 'warning' THEN 'warn' ELSE 'audit' END],
-           f ->> 'reason', jsonb_build_object('version', ver::text)
-                           || CASE WHEN contract ? 'version'
-                                   THEN jsonb_build_object('contract_version', contract ->> 'version') ELSE '{}' END
-      FROM jsonb_array_elements((r -> 'warnings') || (r -> 'audited')) f;
+    -- (no statement at all when there is nothing to record: the common case)
+    IF jsonb_array_length(r -> 'warnings') > 0 OR jsonb_array_length(r -> 'audited') > 0 THEN
+        INSERT INTO datamesh.policy_audit (principal, requested_by, action, product_id, decision, policy_ids,
+                                           enforcement, reason, details)
+        SELECT caller::text, session_user, what, pid, f ->> 'severity',
+               ARRAY[f ->> 'policy_id'], ARRAY[CASE f ->> 'severity' WHEN 'warning' THEN 'warn' ELSE 'audit' END],
+               f ->> 'reason', jsonb_build_object('version', ver::text)
+                               || CASE WHEN contract ? 'version'
+                                       THEN jsonb_build_object('contract_version', contract ->> 'version') ELSE '{}' END
+          FROM jsonb_array_elements((r -> 'warnings') || (r -> 'audited')) f;
+    END IF;
     RETURN r;
 END
 $fn$;

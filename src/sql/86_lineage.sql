@@ -260,6 +260,14 @@ COMMENT ON VIEW datamesh.lineage_edges IS
 
 ---------------------------------------------------------- cache invalidation
 
+-- The sentinel: an empty table no query reads, so its relcache invalidation
+-- drops the cached graphs without throwing away cached plans
+CREATE TABLE datamesh.lineage_sentinel ();
+COMMENT ON TABLE datamesh.lineage_sentinel IS
+    'internal, always empty: its relcache invalidation tells every backend that the cached lineage graphs are stale';
+SELECT pg_catalog.pg_extension_config_dump('datamesh.lineage_sentinel', '');
+REVOKE ALL ON datamesh.lineage_sentinel FROM PUBLIC;
+
 CREATE FUNCTION datamesh._lineage_invalidate() RETURNS trigger
     LANGUAGE C
     AS 'MODULE_PATHNAME', 'datamesh_lineage_invalidate';

@@ -58,9 +58,17 @@ SELECT row_number() OVER (ORDER BY p, d) AS ord, datamesh.jsonb_to_yaml(jsonb_bu
 
 SELECT count(*) AS manifests, round(avg(length(manifest))) AS avg_yaml_bytes FROM manifests;
 
--- registration, one manifest per call, in one backend
+-- registration, one manifest per call, in one backend, timed in three
+-- slices (the first and last :slice manifests, and those between) so that
+-- the shell can show whether the cost per registration grows with the catalog
+SELECT least(1000, count(*) / 2) AS slice, count(*) AS total FROM manifests \gset
 \timing on
-SELECT count(*) FILTER (WHERE datamesh.register_product(manifest) ->> 'result' = 'registered') AS registered
-  FROM (SELECT manifest FROM manifests ORDER BY ord) m \gset
+SELECT count(*) FILTER (WHERE datamesh.register_product(manifest) ->> 'result' = 'registered') AS registered_first
+  FROM (SELECT manifest FROM manifests WHERE ord <= :slice ORDER BY ord) m \gset
+SELECT count(*) FILTER (WHERE datamesh.register_product(manifest) ->> 'result' = 'registered') AS registered_middle
+  FROM (SELECT manifest FROM manifests WHERE ord > :slice AND ord <= :total - :slice ORDER BY ord) m \gset
+SELECT count(*) FILTER (WHERE datamesh.register_product(manifest) ->> 'result' = 'registered') AS registered_last
+  FROM (SELECT manifest FROM manifests WHERE ord > :total - :slice ORDER BY ord) m \gset
 \timing off
-SELECT :registered AS registered, count(*) AS products_in_catalog FROM datamesh.products;
+SELECT :registered_first + :registered_middle + :registered_last AS registered, count(*) AS products_in_catalog
+  FROM datamesh.products;

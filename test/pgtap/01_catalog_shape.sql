@@ -17,10 +17,10 @@ SELECT tables_are('datamesh', ARRAY['domains', 'data_products', 'product_version
     'contracts', 'contract_fields', 'contract_validation_runs', 'contract_validation_results',
     'contract_guard_overrides', 'contract_guard_overridden_changes',
     -- policy engine (issue 4)
-    'policies', 'principal_attribute_types', 'principal_attributes', 'policy_audit',
+    'policies', 'principal_attribute_types', 'principal_attributes', 'policy_audit', 'policy_products_sentinel',
     -- lineage (issue 5)
     'column_lineage', 'column_tags', 'lineage_jobs', 'lineage_datasets', 'lineage_job_io',
-    'openlineage_column_edges', 'lineage_runs']);
+    'openlineage_column_edges', 'lineage_runs', 'lineage_sentinel']);
 SELECT views_are('datamesh', ARRAY['products', 'versions', 'product_ports', 'contract_validation_latest',
     'lineage_dataset_products', 'column_lineage_edges', 'lineage_edges']);
 SELECT has_type('datamesh', 'semver', 'type semver exists');

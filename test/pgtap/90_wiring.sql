@@ -11,9 +11,9 @@ SELECT is(ARRAY(SELECT c.relname::text FROM pg_trigger t JOIN pg_class c ON c.oi
                  WHERE t.tgname = 'policy_cache_invalidate' AND t.tgnargs = 1
                    AND encode(t.tgargs, 'escape') = 'products\000'
                  ORDER BY 1),
-          ARRAY['column_lineage', 'column_tags', 'contract_fields', 'contracts', 'lineage_datasets',
-                'openlineage_column_edges', 'output_ports'],
-          'contracts, contract fields and the lineage tables behind column tags invalidate the cached products');
+          ARRAY['column_lineage', 'column_tags', 'contract_fields', 'contracts', 'data_products', 'domains',
+                'lineage_datasets', 'openlineage_column_edges', 'output_ports', 'product_slas', 'product_versions'],
+          'the catalog, contracts, contract fields and the lineage tables behind column tags invalidate the cached products (through the sentinel)');
 
 CREATE ROLE pw_owner NOLOGIN;
 CREATE ROLE pw_mallory NOLOGIN;
