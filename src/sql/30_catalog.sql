@@ -79,6 +79,8 @@ CREATE TABLE datamesh.output_ports (
            (port_type OPERATOR(pg_catalog.<>) ALL (ARRAY['table', 'view', 'materialized_view', 'foreign_table'])))
 );
 CREATE INDEX output_ports_relation_idx ON datamesh.output_ports (relation) WHERE relation IS NOT NULL;
+-- registration refuses a location another domain's port already names (40_manifest.sql)
+CREATE INDEX output_ports_location_idx ON datamesh.output_ports (pg_catalog.rtrim(location, '/'));
 COMMENT ON TABLE datamesh.output_ports IS
     'how consumers read a product version; in-database ports name their relation';
 

@@ -555,11 +555,14 @@ BEGIN
                 IF port_loc ~* '^postgres(ql)?://' THEN
                     problems := problems || format('%s.location: "%s" names an in-database relation; declare a table or view port with its relation', p, port_loc);
                 ELSE
-                    SELECT dp.product_id INTO other_pid
-                      FROM datamesh.output_ports o JOIN datamesh.data_products dp ON dp.product_id = o.product_id
-                     WHERE o.product_id IS DISTINCT FROM pid AND rtrim(o.location, '/') = port_loc
-                       AND NOT datamesh._can_manage_domain(caller, dp.domain)
-                     ORDER BY dp.product_id LIMIT 1;
+                    -- through output_ports_location_idx (OFFSET 0 keeps the planner from
+                    -- walking every port in product order instead)
+                    SELECT min(dp.product_id) INTO other_pid
+                      FROM (SELECT o.product_id FROM datamesh.output_ports o
+                             WHERE rtrim(o.location, '/') = port_loc AND o.product_id IS DISTINCT FROM pid
+                            OFFSET 0) o
+                      JOIN datamesh.data_products dp ON dp.product_id = o.product_id
+                     WHERE NOT datamesh._can_manage_domain(caller, dp.domain);
                     IF other_pid IS NOT NULL THEN
                         problems := problems || format('%s.location: "%s" is the location of data product "%s" of another domain', p, port_loc, other_pid);
                     END IF;
