@@ -587,7 +587,7 @@ GuardProve(Relation rel, const char *predicate, List *excluded, List *extra)
 }
 
 /* Whether a type is a domain that is NOT NULL, itself or through the domains beneath it, one ignored */
-static bool
+bool
 DomainNotNull(Oid typid, Oid ignored)
 {
 	for (int depth = 0; depth < 100; depth++)
@@ -636,7 +636,7 @@ DomainValueToColumn(Node *node, void *context)
  * beneath it (but the excepted one), as expressions over the column (node
  * strings, for the prover)
  */
-static List *
+List *
 DomainChecks(Oid relid, AttrNumber attnum, Oid except)
 {
 	Oid			typid;

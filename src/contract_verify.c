@@ -59,6 +59,7 @@
 PG_FUNCTION_INFO_V1(datamesh_validate_data);
 PG_FUNCTION_INFO_V1(datamesh_parse_type);
 PG_FUNCTION_INFO_V1(datamesh_implied_by_constraints);
+PG_FUNCTION_INFO_V1(datamesh_column_domain);
 
 /* fmgr info of datamesh.<name>(argtypes) */
 static void
@@ -545,7 +546,28 @@ ConstraintsProve(Relation rel, const char *predicate, List *excluded, List *extr
 	return result;
 }
 
-/* SQL: datamesh._implied_by_constraints(rel regclass, predicate text) returns boolean */
+/* The CHECKs of the domains of a relation's columns, over the columns (node strings) */
+static List *
+RelationDomainChecks(Relation rel)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	List	   *result = NIL;
+
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (!att->attisdropped && get_typtype(att->atttypid) == TYPTYPE_DOMAIN)
+			result = list_concat(result, DomainChecks(RelationGetRelid(rel), att->attnum, InvalidOid));
+	}
+	return result;
+}
+
+/*
+ * SQL: datamesh._implied_by_constraints(rel regclass, predicate text) returns
+ * boolean: whether the relation's CHECKs and its columns' domain CHECKs prove
+ * the predicate, read with search_path pinned (as the guard reads it)
+ */
 Datum
 datamesh_implied_by_constraints(PG_FUNCTION_ARGS)
 {
@@ -553,9 +575,44 @@ datamesh_implied_by_constraints(PG_FUNCTION_ARGS)
 	char	   *predicate = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	Relation	rel;
 	bool		result;
+	int			nestlevel;
 
 	rel = relation_open(relid, AccessShareLock);
-	result = ConstraintsProve(rel, predicate, NIL, NIL);
+	nestlevel = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	result = ConstraintsProve(rel, predicate, NIL, RelationDomainChecks(rel));
+	AtEOXact_GUC(true, nestlevel);
 	relation_close(rel, AccessShareLock);
 	PG_RETURN_BOOL(result);
+}
+
+/*
+ * SQL: datamesh._column_domain(rel regclass, attnum int2, OUT base_type oid,
+ * OUT base_typmod int4, OUT not_null bool): the type beneath a column's
+ * domains (the column's own type if it has none) and whether a domain of the
+ * column is NOT NULL
+ */
+Datum
+datamesh_column_domain(PG_FUNCTION_ARGS)
+{
+	Oid			relid = PG_GETARG_OID(0);
+	AttrNumber	attnum = PG_GETARG_INT16(1);
+	TupleDesc	desc;
+	Oid			typid;
+	int32		typmod;
+	Oid			collid;
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	if (!SearchSysCacheExists2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(attnum)))
+		PG_RETURN_NULL();
+	get_atttypetypmodcoll(relid, attnum, &typid, &typmod, &collid);
+	values[2] = BoolGetDatum(DomainNotNull(typid, InvalidOid));
+	typid = getBaseTypeAndTypmod(typid, &typmod);
+	values[0] = ObjectIdGetDatum(typid);
+	values[1] = Int32GetDatum(typmod);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls)));
 }

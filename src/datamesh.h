@@ -5,6 +5,7 @@
 #ifndef DATAMESH_H
 #define DATAMESH_H
 
+#include "access/attnum.h"
 #include "nodes/pg_list.h"
 #include "utils/relcache.h"
 
@@ -20,6 +21,8 @@ extern void DefineDatameshGucs(void);
 
 /* contract_guard.c */
 extern void ContractGuardInit(void);
+extern bool DomainNotNull(Oid typid, Oid ignored);
+extern List *DomainChecks(Oid relid, AttrNumber attnum, Oid except);
 
 /* contract_verify.c */
 extern bool ConstraintsProve(Relation rel, const char *predicate, List *excluded, List *extra);

@@ -392,9 +392,10 @@ BEGIN
     FOR f IN SELECT * FROM datamesh.contract_fields cf
               WHERE cf.product_id = c.product_id AND cf.version OPERATOR(datamesh.=) c.version
               ORDER BY cf.ordinal LOOP
-        SELECT a.atttypid, a.atttypmod, a.attnotnull, format_type(a.atttypid, a.atttypmod) AS typename,
-               t.typcategory
+        SELECT a.atttypid, a.atttypmod, a.attnotnull OR d.not_null AS attnotnull,
+               format_type(a.atttypid, a.atttypmod) AS typename, t.typcategory, d.base_type, d.base_typmod
           INTO att FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+               CROSS JOIN LATERAL datamesh._column_domain(a.attrelid, a.attnum) d
          WHERE a.attrelid = rel AND a.attname = f.name AND a.attnum > 0 AND NOT a.attisdropped;
         IF NOT FOUND THEN
             RETURN QUERY SELECT 'missing_column', f.name::text, f.sql_type, NULL::text,
@@ -407,8 +408,10 @@ BEGIN
                 format('type "%s" of column "%s" is not a PostgreSQL type', f.sql_type, f.name);
         ELSIF want_oid = att.atttypid AND (want_mod = -1 OR want_mod = att.atttypmod) THEN
             NULL;  -- equal
-        ELSIF want_oid <> att.atttypid AND EXISTS (SELECT FROM pg_cast k
-                     WHERE k.castsource = att.atttypid AND k.casttarget = want_oid AND k.castcontext = 'i') THEN
+        ELSIF want_oid = att.base_type AND (want_mod = -1 OR want_mod = att.base_typmod) THEN
+            NULL;  -- a domain over the contract's type (its NOT NULL and CHECKs count below)
+        ELSIF want_oid <> att.base_type AND EXISTS (SELECT FROM pg_cast k
+                     WHERE k.castsource = att.base_type AND k.casttarget = want_oid AND k.castcontext = 'i') THEN
             NULL;  -- compatible: the relation's values convert implicitly to the contract's type
         ELSE
             RETURN QUERY SELECT 'type_mismatch', f.name::text, format_type(want_oid, want_mod), att.typename,
@@ -475,7 +478,16 @@ CREATE FUNCTION datamesh._implied_by_constraints(rel pg_catalog.regclass, predic
     LANGUAGE C STABLE STRICT
     AS 'MODULE_PATHNAME', 'datamesh_implied_by_constraints';
 COMMENT ON FUNCTION datamesh._implied_by_constraints(pg_catalog.regclass, pg_catalog.text) IS
-    'internal: whether validate_data may skip a rule because CHECK constraints already guarantee it';
+    'internal: whether validate_data may skip a rule because CHECK constraints (of the table or its columns'' domains) already guarantee it';
+
+-- The type beneath a column's domains and whether one of them is NOT NULL
+CREATE FUNCTION datamesh._column_domain(rel pg_catalog.regclass, attnum pg_catalog.int2,
+                                        OUT base_type pg_catalog.oid, OUT base_typmod pg_catalog.int4,
+                                        OUT not_null pg_catalog.bool)
+    LANGUAGE C STABLE STRICT
+    AS 'MODULE_PATHNAME', 'datamesh_column_domain';
+COMMENT ON FUNCTION datamesh._column_domain(pg_catalog.regclass, pg_catalog.int2) IS
+    'internal: the base type of a column (beneath its domains) and whether its domain is NOT NULL, as the contract guard reads them';
 
 
 ------------------------------------------------------------- validate_data
@@ -547,11 +559,12 @@ BEGIN
             'severity', 'error', 'agg', 1, 'min', c.row_count_min, 'max', c.row_count_max);
     END IF;
 
-    FOR f IN SELECT cf.*, a.atttypid, a.attnotnull, t.typcategory
+    FOR f IN SELECT cf.*, a.atttypid, a.attnotnull, d.not_null AS domain_not_null, t.typcategory
                FROM datamesh.contract_fields cf
                LEFT JOIN pg_attribute a ON a.attrelid = rel AND a.attname = cf.name AND a.attnum > 0
                                         AND NOT a.attisdropped
                LEFT JOIN pg_type t ON t.oid = a.atttypid
+               LEFT JOIN LATERAL datamesh._column_domain(rel, a.attnum) d ON true
               WHERE cf.product_id = c.product_id AND cf.version OPERATOR(datamesh.=) c.version
               ORDER BY cf.ordinal LOOP
         IF f.atttypid IS NULL THEN
@@ -562,8 +575,9 @@ BEGIN
         END IF;
         present := present || f.name::text;
         col := quote_ident(f.name);
-        -- NULLs: a NOT NULL column has none (unless inheritance children may)
-        IF f.attnotnull AND trusted THEN
+        -- NULLs: a NOT NULL column (or one of a NOT NULL domain) has none
+        -- (unless inheritance children may)
+        IF (f.attnotnull OR f.domain_not_null) AND trusted THEN
             null_agg := NULL;
         ELSIF NOT f.nullable OR f.required OR f.is_primary_key OR f.max_null_rate IS NOT NULL
               OR c.min_completeness IS NOT NULL THEN
@@ -575,7 +589,8 @@ BEGIN
             n := n + 1;
             rules := rules || jsonb_build_object('ordinal', n, 'name', f.name || '.not_null', 'kind', 'not_null',
                 'column', f.name, 'severity', 'error', 'agg', null_agg, 'pred', format('%s IS NULL', col),
-                'guaranteed_by', CASE WHEN null_agg IS NULL THEN 'NOT NULL constraint' END);
+                'guaranteed_by', CASE WHEN null_agg IS NULL AND f.attnotnull THEN 'NOT NULL constraint'
+                                  WHEN null_agg IS NULL THEN 'NOT NULL domain ' || format_type(f.atttypid, NULL) END);
         END IF;
         IF f.max_null_rate IS NOT NULL THEN
             n := n + 1;
@@ -822,3 +837,4 @@ GRANT EXECUTE ON FUNCTION datamesh._unique_keys(pg_catalog.regclass) TO datamesh
 GRANT EXECUTE ON FUNCTION datamesh._contract_unique_sets(datamesh.contracts) TO datamesh_reader;
 GRANT EXECUTE ON FUNCTION datamesh._field_checks(pg_catalog.text, "char", pg_catalog.numeric, pg_catalog.numeric, pg_catalog.text[], pg_catalog.text) TO datamesh_reader;
 GRANT EXECUTE ON FUNCTION datamesh._implied_by_constraints(pg_catalog.regclass, pg_catalog.text) TO datamesh_reader;
+GRANT EXECUTE ON FUNCTION datamesh._column_domain(pg_catalog.regclass, pg_catalog.int2) TO datamesh_reader;
