@@ -25,7 +25,9 @@
  *
  * The set of guarded relations is cached per backend and invalidated by a
  * relcache callback: triggers on datamesh.contracts and
- * datamesh.contract_fields call CacheInvalidateRelcacheByRelid().  Ordinary
+ * datamesh.contract_fields invalidate the empty sentinel table
+ * datamesh.contract_guard_sentinel (no query reads it, so no cached plan is
+ * thrown away, unlike an invalidation of the contract tables).  Ordinary
  * DML never reaches either hook; other utility statements pass straight to
  * the next hook; nothing happens in a database without the extension.
  * Catalog reads and audit writes run through SPI as the extension owner,
@@ -163,8 +165,7 @@ static MemoryContext GuardContext = NULL;
 static HTAB *GuardRelations = NULL;
 static bool GuardValid = false;
 static bool GuardCallbackRegistered = false;
-static Oid	GuardContractsRelid = InvalidOid;
-static Oid	GuardFieldsRelid = InvalidOid;
+static Oid	GuardSentinelRelid = InvalidOid;
 static GuardLevel *CurrentGuardLevel = NULL;
 
 static char *DescribeRelation(Oid relid);
@@ -181,11 +182,11 @@ typedef struct GuardSpi
 	MemoryContext outer;
 } GuardSpi;
 
-/* Invalidate the cache when the contract tables change */
+/* Invalidate the cache when the contract tables change (their triggers invalidate the sentinel) */
 static void
 GuardRelcacheCallback(Datum arg, Oid relid)
 {
-	if (relid == InvalidOid || relid == GuardContractsRelid || relid == GuardFieldsRelid)
+	if (relid == InvalidOid || relid == GuardSentinelRelid)
 		GuardValid = false;
 }
 
@@ -326,9 +327,8 @@ EnsureGuardCache(Oid extoid)
 	GuardRelations = NULL;
 
 	nsp = get_namespace_oid("datamesh", true);
-	GuardContractsRelid = OidIsValid(nsp) ? get_relname_relid("contracts", nsp) : InvalidOid;
-	GuardFieldsRelid = OidIsValid(nsp) ? get_relname_relid("contract_fields", nsp) : InvalidOid;
-	if (!OidIsValid(GuardContractsRelid) || !OidIsValid(GuardFieldsRelid))
+	GuardSentinelRelid = OidIsValid(nsp) ? get_relname_relid("contract_guard_sentinel", nsp) : InvalidOid;
+	if (!OidIsValid(GuardSentinelRelid))
 		return;					/* no contract storage: nothing is guarded */
 
 	MemSet(&ctl, 0, sizeof(ctl));
@@ -2309,7 +2309,8 @@ GuardProcessUtility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTr
 
 /*
  * Trigger on datamesh.contracts and datamesh.contract_fields: invalidate the
- * guard caches of every backend (at commit) and, for a contract that becomes
+ * guard caches of every backend (at commit, through the sentinel table
+ * datamesh.contract_guard_sentinel) and, for a contract that becomes
  * enforced, lock its relation against concurrent breaking DDL until commit.
  */
 Datum
@@ -2317,11 +2318,15 @@ datamesh_contract_guard_trigger(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 	Relation	rel;
+	Oid			sentinel;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		elog(ERROR, "datamesh_contract_guard_trigger: not called as a trigger");
 	rel = trigdata->tg_relation;
-	CacheInvalidateRelcacheByRelid(RelationGetRelid(rel));
+	sentinel = get_relname_relid("contract_guard_sentinel", RelationGetNamespace(rel));
+	if (!OidIsValid(sentinel))
+		elog(ERROR, "datamesh.contract_guard_sentinel does not exist");
+	CacheInvalidateRelcacheByRelid(sentinel);
 
 	if (TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) &&
 		(TRIGGER_FIRED_BY_INSERT(trigdata->tg_event) || TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event)))
