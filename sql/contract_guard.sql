@@ -193,6 +193,25 @@ ALTER TABLE cg.report_v2 RENAME TO report;
 DROP TABLE cg.report CASCADE;
 RESET ROLE;
 
+-- every change to the contracts and their fields reaches the guard at once
+-- (through the empty table datamesh.contract_guard_sentinel, so cached plans
+-- reading the contract tables are kept), and a rolled-back one is forgotten
+SELECT count(*) AS sentinel_rows FROM datamesh.contract_guard_sentinel;
+BEGIN;
+DELETE FROM datamesh.contract_fields
+ WHERE product_id = 'cg-orders' AND version OPERATOR(datamesh.=) '1.0.0' AND name = 'note';
+ALTER TABLE cg.orders RENAME COLUMN note TO remark;    -- passes: "note" is no longer a field
+ROLLBACK;
+BEGIN;
+UPDATE datamesh.contracts SET status = 'deprecated'
+ WHERE product_id = 'cg-orders' AND version OPERATOR(datamesh.=) '1.0.0';
+ALTER TABLE cg.orders RENAME COLUMN status TO state;   -- passes: the contract no longer guards
+ROLLBACK;
+\set VERBOSITY terse
+ALTER TABLE cg.orders RENAME COLUMN note TO remark;    -- refused again after the rollbacks
+ALTER TABLE cg.orders RENAME COLUMN status TO state;
+\set VERBOSITY default
+
 -- the way forward: once a contract is deprecated or retired it stops guarding
 UPDATE datamesh.contracts SET status = 'retired' WHERE product_id = 'cg-orders' AND version OPERATOR(datamesh.=) '1.3.0';
 SET ROLE cg_owner;

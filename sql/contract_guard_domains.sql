@@ -67,6 +67,21 @@ BEGIN;
 ALTER TABLE gd.items ADD CONSTRAINT quantity_max CHECK (quantity <= 1000);
 ALTER TABLE gd.items ALTER COLUMN quantity TYPE integer;   -- the table's CHECKs enforce both now
 ROLLBACK;
+-- a domain over the contract's type is that type (as verify_contract reads
+-- it); what the old domain enforced must still hold under the new one
+CREATE DOMAIN gd.ident AS bigint;
+CREATE DOMAIN gd.qty_same AS integer CONSTRAINT same_max CHECK (VALUE <= 1000);
+CREATE DOMAIN gd.qty_loose AS integer;
+CREATE DOMAIN gd.qty_wide AS bigint CONSTRAINT wide_max CHECK (VALUE <= 1000);
+BEGIN;
+ALTER TABLE gd.items ALTER COLUMN id TYPE gd.ident;        -- passes: bigint stays bigint
+ALTER TABLE gd.items ALTER COLUMN quantity TYPE gd.qty_same;   -- passes: max 1000 still enforced
+SELECT * FROM datamesh.verify_contract('gd-items');                -- no mismatch
+ROLLBACK;
+ALTER TABLE gd.items ALTER COLUMN quantity TYPE gd.qty_loose;  -- refused: max 1000 would be lost
+ALTER TABLE gd.items ALTER COLUMN quantity TYPE gd.qty_wide;   -- refused: a domain over bigint
+ALTER TABLE gd.items ALTER COLUMN id TYPE gd.qty_loose;        -- refused: a domain over integer
+DROP DOMAIN gd.ident, gd.qty_same, gd.qty_loose, gd.qty_wide;
 RESET ROLE;
 -- and for a superuser
 ALTER DOMAIN gd.code DROP NOT NULL;

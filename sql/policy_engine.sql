@@ -114,6 +114,9 @@ SELECT pg_temp.err(q) AS "SQLSTATE, error, detail" FROM (VALUES
     ($q$datamesh.create_policy(name => 'x', kind => 'access', effect => 'deny', target => '{"classifications": ["secret"]}')$q$),
     ($q$datamesh.create_policy(name => 'x', kind => 'access', effect => 'deny', domain => 'pe-sales',
                               target => '{"domains": ["pe-marketing"]}')$q$),
+    ($q$datamesh.create_policy(name => 'x', kind => 'access', effect => 'deny', domain => 'pe-sales',
+                              target => '{"products": ["pe-orders", "pe-leads"]}')$q$),
+    ($q$datamesh.create_policy(name => 'x', kind => 'access', effect => 'deny', target => '{"products": ["pe-nothing"]}')$q$),
     ($q$datamesh.create_policy(name => 'x', kind => 'access', effect => 'allow', enforcement => 'warn')$q$),
     ($q$datamesh.create_policy(name => 'x', kind => 'access', effect => 'allow', target => '{"columns": ["ssn"]}')$q$),
     ($q$datamesh.create_policy(name => 'x', kind => 'privacy', effect => 'mask', condition => 'true')$q$),
@@ -272,6 +275,12 @@ SELECT pg_temp.decide('pe_cn_user', 'query', 'pe-orders', ARRAY['id']);
 SELECT datamesh.alter_policy('interns stay out', condition => $$user.region > 1$$);
 SELECT datamesh.alter_policy('interns stay out', enforcement => 'loud');
 SELECT datamesh.alter_policy('no such policy', reason => 'x');
+-- a domain policy selects products of its own domain only, and registered ones
+BEGIN;
+SELECT datamesh.alter_policy('interns stay out', target => '{"products": ["pe-orders"]}');
+ROLLBACK;
+SELECT datamesh.alter_policy('interns stay out', target => '{"products": ["pe-leads"]}');
+SELECT datamesh.alter_policy('interns stay out', target => '{"products": ["pe-nothing"]}');
 SET ROLE pe_sales_owner;
 SELECT datamesh.create_policy(name => 'readers read', kind => 'access', effect => 'deny', domain => 'pe-sales',
                               condition => 'false') IS NOT NULL AS created;

@@ -25,7 +25,9 @@
  *
  * The set of guarded relations is cached per backend and invalidated by a
  * relcache callback: triggers on datamesh.contracts and
- * datamesh.contract_fields call CacheInvalidateRelcacheByRelid().  Ordinary
+ * datamesh.contract_fields invalidate the empty sentinel table
+ * datamesh.contract_guard_sentinel (no query reads it, so no cached plan is
+ * thrown away, unlike an invalidation of the contract tables).  Ordinary
  * DML never reaches either hook; other utility statements pass straight to
  * the next hook; nothing happens in a database without the extension.
  * Catalog reads and audit writes run through SPI as the extension owner,
@@ -163,12 +165,12 @@ static MemoryContext GuardContext = NULL;
 static HTAB *GuardRelations = NULL;
 static bool GuardValid = false;
 static bool GuardCallbackRegistered = false;
-static Oid	GuardContractsRelid = InvalidOid;
-static Oid	GuardFieldsRelid = InvalidOid;
+static Oid	GuardSentinelRelid = InvalidOid;
 static GuardLevel *CurrentGuardLevel = NULL;
 
 static char *DescribeRelation(Oid relid);
 static List *AttnumNames(Oid relid, int16 *attnums, int n);
+static List *TypeDomainChecks(Oid typid, Var *var, Oid except);
 
 /* SPI as the extension owner, with the state to restore afterwards */
 typedef struct GuardSpi
@@ -180,11 +182,11 @@ typedef struct GuardSpi
 	MemoryContext outer;
 } GuardSpi;
 
-/* Invalidate the cache when the contract tables change */
+/* Invalidate the cache when the contract tables change (their triggers invalidate the sentinel) */
 static void
 GuardRelcacheCallback(Datum arg, Oid relid)
 {
-	if (relid == InvalidOid || relid == GuardContractsRelid || relid == GuardFieldsRelid)
+	if (relid == InvalidOid || relid == GuardSentinelRelid)
 		GuardValid = false;
 }
 
@@ -325,9 +327,8 @@ EnsureGuardCache(Oid extoid)
 	GuardRelations = NULL;
 
 	nsp = get_namespace_oid("datamesh", true);
-	GuardContractsRelid = OidIsValid(nsp) ? get_relname_relid("contracts", nsp) : InvalidOid;
-	GuardFieldsRelid = OidIsValid(nsp) ? get_relname_relid("contract_fields", nsp) : InvalidOid;
-	if (!OidIsValid(GuardContractsRelid) || !OidIsValid(GuardFieldsRelid))
+	GuardSentinelRelid = OidIsValid(nsp) ? get_relname_relid("contract_guard_sentinel", nsp) : InvalidOid;
+	if (!OidIsValid(GuardSentinelRelid))
 		return;					/* no contract storage: nothing is guarded */
 
 	MemSet(&ctl, 0, sizeof(ctl));
@@ -642,14 +643,23 @@ DomainChecks(Oid relid, AttrNumber attnum, Oid except)
 	Oid			typid;
 	int32		typmod;
 	Oid			collid;
-	Var		   *var;
-	List	   *result = NIL;
-	Relation	conrel;
 
 	get_atttypetypmodcoll(relid, attnum, &typid, &typmod, &collid);
 	if (get_typtype(typid) != TYPTYPE_DOMAIN)
 		return NIL;
-	var = makeVar(1, attnum, typid, typmod, collid, 0);
+	return TypeDomainChecks(typid, makeVar(1, attnum, typid, typmod, collid, 0), except);
+}
+
+/*
+ * The validated CHECK constraints of a domain and of the domains beneath it
+ * (but the excepted one), as expressions over a column Var (node strings)
+ */
+static List *
+TypeDomainChecks(Oid typid, Var *var, Oid except)
+{
+	List	   *result = NIL;
+	Relation	conrel;
+
 	conrel = table_open(ConstraintRelationId, AccessShareLock);
 	for (int depth = 0; depth < 100 && get_typtype(typid) == TYPTYPE_DOMAIN; depth++)
 	{
@@ -1107,7 +1117,8 @@ TypedTables(Oid typeoid)
 /*
  * The rules of a field (NOT NULL, min, max, enum, pattern) that the column's
  * domains enforce and nothing else would once the column changes from its
- * domain to a type that is not one, as "NOT NULL, max" or NULL
+ * domain to another type (the new type's domains, if it is one, and the
+ * table's CHECKs count), as "NOT NULL, max" or NULL
  */
 static char *
 DomainRulesLost(GuardField *field, Oid relid, AttrNumber attnum, Oid newtype)
@@ -1116,26 +1127,34 @@ DomainRulesLost(GuardField *field, Oid relid, AttrNumber attnum, Oid newtype)
 	List	   *kinds;
 	List	   *preds;
 	List	   *domain;
+	List	   *after = NIL;
 	ListCell   *lck;
 	ListCell   *lcp;
 	StringInfoData rules;
 	HeapTuple	atttup;
 	bool		attnotnull = false;
 	Oid			oldtype = InvalidOid;
+	int32		oldmod = -1;
+	Oid			oldcoll = InvalidOid;
 
-	if (get_typtype(newtype) == TYPTYPE_DOMAIN)
-		return NULL;			/* a contract's type is never one: refused as a type change */
 	atttup = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(attnum));
 	if (HeapTupleIsValid(atttup))
 	{
 		attnotnull = ((Form_pg_attribute) GETSTRUCT(atttup))->attnotnull;
 		oldtype = ((Form_pg_attribute) GETSTRUCT(atttup))->atttypid;
+		oldmod = ((Form_pg_attribute) GETSTRUCT(atttup))->atttypmod;
+		oldcoll = ((Form_pg_attribute) GETSTRUCT(atttup))->attcollation;
 		ReleaseSysCache(atttup);
 	}
+	/* the new domain's CHECKs, over the column as the prover reads it today */
+	if (get_typtype(newtype) == TYPTYPE_DOMAIN)
+		after = TypeDomainChecks(newtype, makeVar(1, attnum, oldtype, oldmod, oldcoll, 0),
+								 InvalidOid);
 	initStringInfo(&rules);
 	rel = relation_open(relid, AccessShareLock);
 	if (field->not_null && !attnotnull && DomainNotNull(oldtype, InvalidOid) &&
-		!GuardProve(rel, psprintf("%s IS NOT NULL", quote_identifier(field->name)), NIL, NIL))
+		!DomainNotNull(newtype, InvalidOid) &&
+		!GuardProve(rel, psprintf("%s IS NOT NULL", quote_identifier(field->name)), NIL, after))
 		appendStringInfoString(&rules, "NOT NULL");
 	FieldRules(field, relid, attnum, &kinds, &preds);
 	domain = DomainChecks(relid, attnum, InvalidOid);
@@ -1144,7 +1163,7 @@ DomainRulesLost(GuardField *field, Oid relid, AttrNumber attnum, Oid newtype)
 		const char *pred = strVal(lfirst(lcp));
 
 		if (domain != NIL && GuardProve(rel, pred, NIL, domain) &&
-			!GuardProve(rel, pred, NIL, NIL))
+			!GuardProve(rel, pred, NIL, after))
 			appendStringInfo(&rules, "%s%s", rules.len > 0 ? ", " : "", strVal(lfirst(lck)));
 	}
 	relation_close(rel, AccessShareLock);
@@ -1238,6 +1257,8 @@ CheckAlterTable(AlterTableStmt *stmt)
 							Oid			oldtype;
 							int32		oldmod;
 							Oid			oldcoll;
+							Oid			newbase;
+							int32		newbasemod;
 							Oid			wanttype = field->sql_typid;
 							int32		wantmod = field->sql_typmod;
 							AttrNumber	attnum = get_attnum(rel, cmd->name);
@@ -1246,9 +1267,12 @@ CheckAlterTable(AlterTableStmt *stmt)
 								break;
 							typenameTypeIdAndMod(NULL, def->typeName, &newtype, &newmod);
 							get_atttypetypmodcoll(rel, attnum, &oldtype, &oldmod, &oldcoll);
+							/* a domain over the contract's type is that type, as verify_contract reads it */
+							newbasemod = newmod;
+							newbase = getBaseTypeAndTypmod(newtype, &newbasemod);
 							if ((newtype != oldtype || newmod != oldmod) &&
-								!(OidIsValid(wanttype) && newtype == wanttype &&
-								  (wantmod == -1 || newmod == wantmod)))
+								!(OidIsValid(wanttype) && newbase == wanttype &&
+								  (wantmod == -1 || newbasemod == wantmod)))
 								AddChange(&changes, contract, false,
 										  psprintf("column \"%s\" of %s would change type from %s to %s",
 												   cmd->name, DescribeRelation(rel),
@@ -2285,7 +2309,8 @@ GuardProcessUtility(PlannedStmt *pstmt, const char *queryString, bool readOnlyTr
 
 /*
  * Trigger on datamesh.contracts and datamesh.contract_fields: invalidate the
- * guard caches of every backend (at commit) and, for a contract that becomes
+ * guard caches of every backend (at commit, through the sentinel table
+ * datamesh.contract_guard_sentinel) and, for a contract that becomes
  * enforced, lock its relation against concurrent breaking DDL until commit.
  */
 Datum
@@ -2293,11 +2318,15 @@ datamesh_contract_guard_trigger(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 	Relation	rel;
+	Oid			sentinel;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		elog(ERROR, "datamesh_contract_guard_trigger: not called as a trigger");
 	rel = trigdata->tg_relation;
-	CacheInvalidateRelcacheByRelid(RelationGetRelid(rel));
+	sentinel = get_relname_relid("contract_guard_sentinel", RelationGetNamespace(rel));
+	if (!OidIsValid(sentinel))
+		elog(ERROR, "datamesh.contract_guard_sentinel does not exist");
+	CacheInvalidateRelcacheByRelid(sentinel);
 
 	if (TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) &&
 		(TRIGGER_FIRED_BY_INSERT(trigdata->tg_event) || TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event)))

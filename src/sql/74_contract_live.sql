@@ -124,7 +124,20 @@ CREATE TRIGGER append_only_truncate BEFORE TRUNCATE ON datamesh.contract_guard_o
 
 ------------------------------------------------------------- the DDL guard
 
--- Invalidates every backend's guard cache; locks a newly enforced relation
+/*
+ * The guard caches are invalidated through a sentinel: an empty table no
+ * query reads, whose relcache invalidation means "contracts or their fields
+ * changed".  Invalidating datamesh.contracts and datamesh.contract_fields
+ * themselves would also make every backend re-plan every cached plan that
+ * reads them, at each publish.
+ */
+CREATE TABLE datamesh.contract_guard_sentinel ();
+COMMENT ON TABLE datamesh.contract_guard_sentinel IS
+    'internal, always empty: its relcache invalidation tells every backend that the breaking-DDL guard''s cached contracts are stale';
+SELECT pg_catalog.pg_extension_config_dump('datamesh.contract_guard_sentinel', '');
+REVOKE ALL ON datamesh.contract_guard_sentinel FROM PUBLIC;
+
+-- Invalidates every backend's guard cache (through the sentinel); locks a newly enforced relation
 CREATE FUNCTION datamesh._contract_guard_trigger() RETURNS trigger
     LANGUAGE C
     AS 'MODULE_PATHNAME', 'datamesh_contract_guard_trigger';

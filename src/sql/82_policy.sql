@@ -857,6 +857,33 @@ END
 $fn$;
 COMMENT ON FUNCTION datamesh._policy_resolve(pg_catalog.text) IS 'internal: find a policy by id or name';
 
+-- Every product a policy target names exists and, for a domain policy, is of that domain
+CREATE FUNCTION datamesh._policy_check_products(p_name pg_catalog.text, p_domain pg_catalog.text,
+                                                p_target pg_catalog.jsonb) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path = pg_catalog, pg_temp
+    AS $fn$
+DECLARE
+    pid text;
+    pdomain text;
+BEGIN
+    FOR pid IN SELECT e FROM jsonb_array_elements_text(p_target -> 'products') WITH ORDINALITY t (e, n) ORDER BY n LOOP
+        SELECT p.domain INTO pdomain FROM datamesh.data_products p WHERE p.product_id = pid;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'data product "%" does not exist', pid USING ERRCODE = 'undefined_object',
+                DETAIL = format('Policy "%s" selects it in target products.', p_name);
+        END IF;
+        IF p_domain IS NOT NULL AND pdomain <> p_domain THEN
+            RAISE EXCEPTION 'data product "%" of domain "%" cannot be selected by a policy of domain "%"',
+                            pid, pdomain, p_domain USING ERRCODE = 'invalid_parameter_value',
+                DETAIL = format('Policy "%s" applies within domain "%s" only.', p_name, p_domain);
+        END IF;
+    END LOOP;
+END
+$fn$;
+COMMENT ON FUNCTION datamesh._policy_check_products(pg_catalog.text, pg_catalog.text, pg_catalog.jsonb) IS
+    'internal: check the products a policy target selects (registered, in the policy''s domain)';
+
 CREATE FUNCTION datamesh._create_policy(
         p_name pg_catalog.text, p_kind pg_catalog.text, p_effect pg_catalog.text,
         p_condition pg_catalog.text, p_unless pg_catalog.text, p_domain pg_catalog.text,
@@ -880,6 +907,7 @@ BEGIN
     PERFORM datamesh._check_policy_scope(caller, p_domain, 'create', p_name);
     prep := datamesh._policy_prepare(p_name, p_kind, p_effect, p_condition, p_unless, p_domain,
                                      p_target, p_parameters, coalesce(p_enforcement, 'block'));
+    PERFORM datamesh._policy_check_products(p_name, p_domain, prep.target);
     PERFORM FROM datamesh.policies p WHERE coalesce(p.domain, '') = coalesce(p_domain, '') AND p.name = p_name;
     IF FOUND THEN
         RAISE EXCEPTION 'policy "%" already exists in %', p_name,
@@ -942,6 +970,10 @@ BEGIN
     prep := datamesh._policy_prepare(coalesce(p_name, cur.name), cur.kind, cur.effect, new_condition, new_unless,
                                      cur.domain, coalesce(p_target, cur.target),
                                      coalesce(p_parameters, cur.parameters), coalesce(p_enforcement, cur.enforcement));
+    IF p_target IS NOT NULL THEN
+        -- a stored target is kept as it is (a product it names may have been deleted since)
+        PERFORM datamesh._policy_check_products(coalesce(p_name, cur.name), cur.domain, prep.target);
+    END IF;
     IF p_name IS NOT NULL AND p_name <> cur.name THEN
         PERFORM FROM datamesh.policies p WHERE coalesce(p.domain, '') = coalesce(cur.domain, '') AND p.name = p_name;
         IF FOUND THEN

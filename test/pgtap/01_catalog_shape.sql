@@ -15,7 +15,7 @@ SELECT tables_are('datamesh', ARRAY['domains', 'data_products', 'product_version
     'observability_alerts', 'declared_policies',
     -- contracts (issue 3)
     'contracts', 'contract_fields', 'contract_validation_runs', 'contract_validation_results',
-    'contract_guard_overrides', 'contract_guard_overridden_changes',
+    'contract_guard_overrides', 'contract_guard_overridden_changes', 'contract_guard_sentinel',
     -- policy engine (issue 4)
     'policies', 'principal_attribute_types', 'principal_attributes', 'policy_audit', 'policy_products_sentinel',
     -- lineage (issue 5)

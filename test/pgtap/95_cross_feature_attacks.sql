@@ -4,7 +4,7 @@
 -- injection and unbounded inputs.
 BEGIN;
 SET client_min_messages = warning;
-SELECT plan(44);
+SELECT plan(45);
 
 \i test/sql/pgtap_grant_temp.sql
 
@@ -263,13 +263,16 @@ SELECT throws_ok($$ALTER TABLE datamesh.policy_audit DISABLE TRIGGER USER$$, '42
     'an administrator cannot disable the audit log''s triggers');
 RESET ROLE;
 
--- 12. a domain policy naming another domain's product does not reach it
+-- 12. a domain policy cannot name another domain's product, so it never reaches it
 SET ROLE rx_bob;
-SELECT lives_ok($$SELECT datamesh.create_policy(name => 'grab', kind => 'access', effect => 'allow', domain => 'rx-b',
-                                                 target => '{"products": ["rx-users"]}');
-                  SELECT datamesh.create_policy(name => 'block', kind => 'access', effect => 'deny', domain => 'rx-b',
-                                                 target => '{"products": ["rx-users"]}')$$,
-    'a domain owner writes policies naming another domain''s product');
+SELECT throws_ok($$SELECT datamesh.create_policy(name => 'grab', kind => 'access', effect => 'allow', domain => 'rx-b',
+                                                  target => '{"products": ["rx-users"]}')$$, '22023',
+    'data product "rx-users" of domain "rx-a" cannot be selected by a policy of domain "rx-b"',
+    'a domain owner cannot write an allow policy naming another domain''s product');
+SELECT throws_ok($$SELECT datamesh.create_policy(name => 'block', kind => 'access', effect => 'deny', domain => 'rx-b',
+                                                  target => '{"products": ["rx-users"]}')$$, '22023',
+    'data product "rx-users" of domain "rx-a" cannot be selected by a policy of domain "rx-b"',
+    'nor a deny policy');
 SELECT is(datamesh.evaluate('rx_bob', 'query', 'rx-users') -> 'policies_applied', '[]'::jsonb,
     'neither applies to it: domain policies judge only their domain''s products');
 -- bounded conditions
